@@ -1,0 +1,168 @@
+package protocol
+
+import "encoding/json"
+
+// Version is the protocol number the host announces in hello. It grows
+// when a change is not backwards compatible.
+const Version = 1
+
+// Request types (extension → host).
+const (
+	TypeDownloadStart = "download.start" // payload DownloadStart → result {job}
+	TypeJobsList      = "jobs.list"      // no payload → result {jobs: []JobStatus}
+	TypeJobCancel     = "job.cancel"     // payload {job} → result {}
+	TypeFileReveal    = "file.reveal"    // payload {path} → result {}: show in folder
+	TypeFileOpen      = "file.open"      // payload {path} → result {}: open with the default app
+	TypeSettingsGet   = "settings.get"   // no payload → result Settings
+	TypeSettingsSet   = "settings.set"   // payload Settings (partial) → result Settings
+	TypeDoctor        = "doctor"         // no payload → result Doctor
+	TypePing          = "ping"           // no payload → result {}
+	TypeSpaceInfo     = "space.info"     // payload SpaceQuery → result SpaceInfo
+)
+
+// Message types (host → extension) without an id.
+const (
+	TypeHello       = "hello"
+	TypeJobProgress = "job.progress"
+	TypeJobDone     = "job.done"
+	TypeJobFailed   = "job.failed"
+)
+
+// Request is a message from the extension. ID is chosen by the extension and
+// echoed in the Reply.
+type Request struct {
+	ID      json.RawMessage `json:"id"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// Reply answers one Request.
+type Reply struct {
+	ID     json.RawMessage `json:"id"`
+	OK     bool            `json:"ok"`
+	Result any             `json:"result,omitempty"`
+	Error  *Error          `json:"error,omitempty"`
+}
+
+// Hello is the host's first frame.
+type Hello struct {
+	Type          string   `json:"type"` // "hello"
+	Version       string   `json:"version"`
+	Protocol      int      `json:"protocol"`
+	FFmpeg        bool     `json:"ffmpeg"`
+	FFmpegVersion string   `json:"ffmpeg_version,omitempty"`
+	Capabilities  []string `json:"capabilities"`
+}
+
+// Cookies are the user's x.com session. They are secrets: never log them.
+type Cookies struct {
+	AuthToken string `json:"auth_token"`
+	CT0       string `json:"ct0"`
+}
+
+// String hides the values so that a stray %v never leaks them.
+func (c Cookies) String() string { return "Cookies{redacted}" }
+
+// GoString hides the values from %#v too.
+func (c Cookies) GoString() string { return c.String() }
+
+// Options are a download's options; empty fields take the host's settings.
+type Options struct {
+	OutputDir     string `json:"output_dir,omitempty"`
+	Format        string `json:"format,omitempty"` // "m4a" or "mp3"
+	NameTemplate  string `json:"name_template,omitempty"`
+	Concurrency   int    `json:"concurrency,omitempty"`
+	WriteInfoJSON bool   `json:"write_info_json,omitempty"`
+}
+
+// APIHints are fresher API parameters the extension saw the x.com page use.
+type APIHints struct {
+	QueryID  string          `json:"query_id,omitempty"`
+	Features json.RawMessage `json:"features,omitempty"`
+}
+
+// DownloadStart is the payload of download.start.
+type DownloadStart struct {
+	Space   string    `json:"space"` // a Space URL or id
+	Cookies Cookies   `json:"cookies"`
+	Options Options   `json:"options"`
+	Hints   *APIHints `json:"hints,omitempty"`
+}
+
+// SpaceQuery is the payload of space.info: what the popup asks about the tab's Space.
+type SpaceQuery struct {
+	Space   string    `json:"space"`
+	Cookies Cookies   `json:"cookies"`
+	Hints   *APIHints `json:"hints,omitempty"`
+}
+
+// JobRef names a job, as in job.cancel's payload and download.start's result.
+type JobRef struct {
+	Job string `json:"job"`
+}
+
+// PathRef names a file, as in file.reveal and file.open.
+type PathRef struct {
+	Path string `json:"path"`
+}
+
+// Stages of a job, in order.
+const (
+	StageQueued    = "queued"
+	StageResolving = "resolving"
+	StageFetching  = "fetching"
+	StageMerging   = "merging"
+	StageDone      = "done"
+	StageFailed    = "failed"
+)
+
+// SpaceInfo is what the popup shows of a Space.
+type SpaceInfo struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	State      string `json:"state"`
+	Replayable bool   `json:"replayable"`
+	HostName   string `json:"host_name,omitempty"`
+	HostHandle string `json:"host_handle,omitempty"`
+	AvatarURL  string `json:"avatar_url,omitempty"`
+	StartedAt  int64  `json:"started_at,omitempty"` // ms since the epoch
+	EndedAt    int64  `json:"ended_at,omitempty"`   // ms since the epoch
+	URL        string `json:"url"`
+}
+
+// Event is a job event (job.progress, job.done, job.failed). The same
+// objects are printed by `spacekeep download --json`, one per line.
+type Event struct {
+	Type  string     `json:"type"`
+	Job   string     `json:"job"`
+	Stage string     `json:"stage,omitempty"`
+	Space *SpaceInfo `json:"space,omitempty"`
+
+	// Progress.
+	ChunksDone  int     `json:"chunks_done,omitempty"`
+	ChunksTotal int     `json:"chunks_total,omitempty"`
+	Bytes       int64   `json:"bytes,omitempty"`
+	Speed       float64 `json:"speed,omitempty"`       // bytes per second
+	ETA         float64 `json:"eta_seconds,omitempty"` // seconds, 0 when unknown
+	Connections int     `json:"connections,omitempty"`
+
+	// Done.
+	Path     string  `json:"path,omitempty"`
+	Duration float64 `json:"duration,omitempty"` // seconds of audio
+	Size     int64   `json:"size,omitempty"`     // bytes of the file
+
+	// Failed.
+	Code    Code   `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// JobStatus is a job as jobs.list reports it: its latest event.
+type JobStatus = Event
+
+// Settings are the host's stored defaults.
+type Settings struct {
+	OutputDir    string `json:"output_dir,omitempty"`
+	Format       string `json:"format,omitempty"`
+	NameTemplate string `json:"name_template,omitempty"`
+	Concurrency  int    `json:"concurrency,omitempty"`
+}
