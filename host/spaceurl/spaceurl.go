@@ -1,0 +1,78 @@
+// Package spaceurl turns what a user pastes (a Space id or a Space link on
+// x.com or twitter.com) into a Space id, and back into the canonical link.
+package spaceurl
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// IDLen is the length of every Space id seen so far (e.g. 1OyKAWgagpqJb).
+const IDLen = 13
+
+// hosts are the hosts whose /i/spaces/<id> links we accept; www. and
+// mobile. variants of both domains are included.
+var hosts = map[string]bool{
+	"x.com": true, "www.x.com": true, "mobile.x.com": true,
+	"twitter.com": true, "www.twitter.com": true, "mobile.twitter.com": true,
+}
+
+// Parse returns the Space id in s: a bare id, or a link such as
+// https://x.com/i/spaces/<id>, twitter.com/i/spaces/<id>/peek?s=20#x.
+// Anything else is a bad_request error.
+func Parse(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if ValidID(s) {
+		return s, nil
+	}
+	raw := s
+	// Without a scheme url.Parse reads "x.com/i/..." as a path: add one.
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", bad(s)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", bad(s)
+	}
+	if u.User != nil || u.Port() != "" || !hosts[strings.ToLower(u.Hostname())] {
+		return "", bad(s)
+	}
+	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
+	if len(parts) < 3 || len(parts) > 4 || parts[0] != "i" || parts[1] != "spaces" || !ValidID(parts[2]) {
+		return "", bad(s)
+	}
+	if len(parts) == 4 && parts[3] != "peek" {
+		return "", bad(s)
+	}
+	return parts[2], nil
+}
+
+// URL returns the canonical link of a Space.
+func URL(id string) string { return "https://x.com/i/spaces/" + id }
+
+// ValidID reports whether s has the shape of a Space id.
+func ValidID(s string) bool {
+	if len(s) != IDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func bad(s string) error {
+	const max = 200 // keep a pasted novel out of the message
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return protocol.Errorf(protocol.CodeBadRequest, "not a Space link or id: %q (expected https://x.com/i/spaces/<id>)", s)
+}
