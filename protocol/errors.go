@@ -104,3 +104,50 @@ func AsError(err error) *Error {
 	}
 	return &Error{Code: CodeInternal, Message: err.Error(), Err: err}
 }
+
+// Codes lists every code in the order PROTOCOL.md and testdata/codes.json
+// show them. New codes are appended.
+var Codes = []Code{
+	CodeAuth, CodeForbidden, CodeNotFound, CodeNotReplayable, CodeNotStarted,
+	CodeLive, CodeVideoSpace, CodeRateLimited, CodeNetwork, CodeBadPlaylist,
+	CodeFFmpegMissing, CodeFFmpegFailed, CodeDisk, CodeCancelled, CodeBadRequest,
+	CodeUnknownType, CodeUnknownJob, CodeFrameTooLarge, CodeAPIChanged, CodeInternal,
+}
+
+// ExitCodes maps each code to the exit status of a CLI command that fails
+// with it, so scripts can tell failures apart. 0 is success, 1 a generic
+// failure, 2 a usage error; 130 follows the shell's convention for Ctrl-C.
+var ExitCodes = map[Code]int{
+	CodeAuth:          3,
+	CodeForbidden:     4,
+	CodeNotFound:      5,
+	CodeNotReplayable: 6,
+	CodeNotStarted:    7,
+	CodeLive:          8,
+	CodeVideoSpace:    9,
+	CodeRateLimited:   10,
+	CodeNetwork:       11,
+	CodeBadPlaylist:   12,
+	CodeFFmpegMissing: 13,
+	CodeFFmpegFailed:  14,
+	CodeDisk:          15,
+	CodeAPIChanged:    16,
+	CodeCancelled:     130,
+	CodeBadRequest:    2,
+	CodeUnknownType:   2,
+	CodeUnknownJob:    2,
+	CodeFrameTooLarge: 1,
+	CodeInternal:      1,
+}
+
+// ExitCode returns the CLI exit status for err: 0 for nil, else the status
+// of its code (1 for a code without one).
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if n, ok := ExitCodes[CodeOf(err)]; ok {
+		return n
+	}
+	return 1
+}

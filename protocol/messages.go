@@ -166,3 +166,59 @@ type Settings struct {
 	NameTemplate string `json:"name_template,omitempty"`
 	Concurrency  int    `json:"concurrency,omitempty"`
 }
+
+// Capabilities the host announces in hello; the extension hides what is missing.
+const (
+	CapDownload  = "download"
+	CapCancel    = "cancel"
+	CapReveal    = "reveal"
+	CapOpen      = "open"
+	CapSettings  = "settings"
+	CapDoctor    = "doctor"
+	CapSpaceInfo = "space.info"
+)
+
+// JobsList is the result of jobs.list.
+type JobsList struct {
+	Jobs []JobStatus `json:"jobs"`
+}
+
+// Empty is the result of requests that answer nothing but success.
+type Empty struct{}
+
+// Doctor is the result of the doctor request and what `spacekeep doctor`
+// prints: is the host registered with each browser, is ffmpeg there.
+type Doctor struct {
+	OK         bool            `json:"ok"` // no problem found
+	Version    string          `json:"version"`
+	OS         string          `json:"os"`
+	Executable string          `json:"executable,omitempty"` // the installed host binary
+	Browsers   []DoctorBrowser `json:"browsers"`
+	FFmpeg     DoctorFFmpeg    `json:"ffmpeg"`
+	LogFile    string          `json:"log_file,omitempty"`
+	// Problems says what to do about each problem, one sentence each.
+	Problems []string `json:"problems,omitempty"`
+}
+
+// DoctorBrowser is one browser in a Doctor report.
+type DoctorBrowser struct {
+	Name     string `json:"name"`
+	Family   string `json:"family"` // "chromium" or "firefox"
+	Found    bool   `json:"found"`  // the browser's folder exists
+	Manifest string `json:"manifest,omitempty"`
+	// Registered: the manifest exists (and on Windows the registry points at it).
+	Registered bool `json:"registered"`
+	// HostOK: the manifest's path is an existing executable.
+	HostOK bool `json:"host_ok"`
+	// AllowedOK: the manifest allows our extension id or origin.
+	AllowedOK bool   `json:"allowed_ok"`
+	Problem   string `json:"problem,omitempty"`
+}
+
+// DoctorFFmpeg is the ffmpeg part of a Doctor report.
+type DoctorFFmpeg struct {
+	Found   bool   `json:"found"`
+	Path    string `json:"path,omitempty"`
+	Version string `json:"version,omitempty"`
+	Problem string `json:"problem,omitempty"`
+}
