@@ -1,0 +1,55 @@
+package xapi
+
+import (
+	"testing"
+
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// The shapes come from x-samples/url_shapes.txt.
+func TestPlaylistURL(t *testing.T) {
+	const nt = "https://prod-fastly-ap-northeast-1.video.pscp.tv/Transcoding/v1/hls/zUUp/non_transcode/ap-northeast-1/periscope-replay-direct-prod-ap-northeast-1-public/audio-space/"
+	tests := []struct {
+		name, in, want string
+		code           protocol.Code
+	}{
+		{"replay kept", nt + "playlist_16741300876014598598.m3u8?type=replay", nt + "playlist_16741300876014598598.m3u8?type=replay", ""},
+		{"live to master", nt + "dynamic_playlist.m3u8?type=live", nt + "master_playlist.m3u8", ""},
+		{"tw prefix kept", nt + "tw_dynamic_playlist.m3u8?type=live", nt + "tw_master_playlist.m3u8", ""},
+		{"master kept", nt + "master_playlist.m3u8", nt + "master_playlist.m3u8", ""},
+		{"wrapped", "https://twitter.com/i/live_video_stream/authorized_status/1618183355492859905/LIVE_PUBLIC/FnTxMDWaAAE_38D?url=" + nt + "playlist_1.m3u8%3Ftype%3Dreplay", nt + "playlist_1.m3u8?type=replay", ""},
+		{"video", "https://prod-fastly-ap-northeast-1.video.pscp.tv/Transcoding/v1/hls/x/non_transcode/ap-northeast-1/periscope-replay-direct-prod-ap-northeast-1-public/master_dynamic_16726907818458204116.m3u8?type=replay", "", protocol.CodeVideoSpace},
+		{"geoblocked", "https://x.com/i/live_video_stream/geoblocked/1/x", "", protocol.CodeForbidden},
+		{"not a url", "::", "", protocol.CodeAPIChanged},
+		{"wrapper without url", "https://twitter.com/i/live_video_stream/authorized_status/1/LIVE_PUBLIC/x", "", protocol.CodeAPIChanged},
+		{"ftp", "ftp://h/audio-space/playlist_1.m3u8", "", protocol.CodeAPIChanged},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := PlaylistURL(tt.in)
+			if tt.code != "" {
+				if protocol.CodeOf(err) != tt.code {
+					t.Fatalf("got %v, %v; want code %s", got, err, tt.code)
+				}
+				return
+			}
+			if err != nil || got.String() != tt.want {
+				t.Fatalf("got %v, %v; want %s", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestChunkBase(t *testing.T) {
+	u, _ := PlaylistURL("https://cdn/Transcoding/v1/hls/HASH/transcode/ap-northeast-1/periscope-replay-direct-prod-ap-northeast-1-public/eyJhbGciOi.eyJFbmNv.ldkt/audio-space/playlist_16761019244202992663.m3u8")
+	got := ChunkBase(u).String()
+	want := "https://cdn/Transcoding/v1/hls/HASH/non_transcode/ap-northeast-1/periscope-replay-direct-prod-ap-northeast-1-public/audio-space/playlist_16761019244202992663.m3u8"
+	if got != want {
+		t.Fatalf("ChunkBase = %s\nwant       %s", got, want)
+	}
+	plain := "https://cdn/Transcoding/v1/hls/HASH/non_transcode/r/b/audio-space/playlist_1.m3u8"
+	u2, _ := PlaylistURL(plain)
+	if got := ChunkBase(u2).String(); got != plain {
+		t.Fatalf("non_transcode changed: %s", got)
+	}
+}
