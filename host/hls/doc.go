@@ -1,0 +1,6 @@
+// Package hls fetches an HLS audio recording: it loads the media playlist
+// (following a master playlist to its last variant, and waiting out the
+// 404s a CDN answers right after a stream ends) and downloads the chunks
+// concurrently into a cache folder, so that an interrupted download resumes
+// without fetching again what is already on disk. It knows nothing of X.
+package hls

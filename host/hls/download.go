@@ -1,0 +1,313 @@
+package hls
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/adts"
+	"github.com/spacekeep/spacekeep/host/playlist"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// maxChunk bounds one chunk in memory: X's are ~36 KB (3 s at 96 kbit/s).
+const maxChunk = 16 << 20
+
+// Chunk is one segment to download.
+type Chunk struct {
+	URL      *url.URL
+	Name     string  // file name in the cache folder
+	Duration float64 // seconds (EXTINF)
+}
+
+// Chunks turns a media playlist into chunks with stable cache names: the
+// chunk's own file name, which does not change between runs the way
+// signed URLs do.
+func Chunks(pl *playlist.Playlist) []Chunk {
+	out := make([]Chunk, 0, len(pl.Segments))
+	seen := make(map[string]bool, len(pl.Segments))
+	for i, s := range pl.Segments {
+		name := safeName(path.Base(s.URI.Path))
+		if name == "" || seen[name] {
+			name = fmt.Sprintf("%06d_%s", i, name)
+		}
+		seen[name] = true
+		out = append(out, Chunk{URL: s.URI, Name: name, Duration: s.Duration})
+	}
+	return out
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+
+func safeName(s string) string {
+	s = unsafeChars.ReplaceAllString(s, "_")
+	s = strings.TrimLeft(s, ".")
+	if len(s) > 120 {
+		s = s[len(s)-120:]
+	}
+	return s
+}
+
+// Progress is a download's state, reported after every chunk.
+type Progress struct {
+	Done, Total int
+	Bytes       int64   // bytes of the chunks on disk
+	Fetched     int64   // bytes fetched by this run
+	Speed       float64 // bytes per second, recent
+	Conns       int     // connections in use now
+	Resumed     int     // chunks found on disk at the start
+}
+
+// Options configure a Download.
+type Options struct {
+	Client *http.Client
+	Header http.Header // never cookies: the CDN needs none
+	Dir    string      // the cache folder of this recording
+	// MaxConns caps this download's connections; 0 means 32. With Fixed the
+	// download uses exactly MaxConns, else it finds the best level below it.
+	MaxConns int
+	Fixed    bool
+	// Slots, if set, is shared by all downloads: a global cap on connections.
+	Slots chan struct{}
+	// Attempts per chunk before the download fails; 0 means 8.
+	Attempts int
+	Progress func(Progress)
+	Log      zerolog.Logger
+}
+
+// Download fetches every chunk not yet in opt.Dir. It returns nil once all
+// are on disk, complete and checked. On error the chunks already fetched
+// stay, so that the next call fetches only what is missing.
+func Download(ctx context.Context, chunks []Chunk, opt Options) error {
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = 32
+	}
+	if opt.Attempts <= 0 {
+		opt.Attempts = 8
+	}
+	if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
+		return diskError("create the cache folder", err)
+	}
+	d := &downloader{opt: opt, chunks: chunks, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
+	return d.run(ctx)
+}
+
+type downloader struct {
+	opt     Options
+	chunks  []Chunk
+	meter   *meter // judges concurrency levels
+	display *meter // the speed people see
+
+	done, resumed  int
+	bytes, fetched int64
+}
+
+type result struct {
+	idx      int
+	n        int64
+	err      error
+	retry    bool // worth another attempt
+	slowDown bool // the server asked us to back off (429/503)
+}
+
+func (d *downloader) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var pending []int
+	for i, c := range d.chunks {
+		if n, ok := haveChunk(filepath.Join(d.opt.Dir, c.Name)); ok {
+			d.done++
+			d.resumed++
+			d.bytes += n
+			continue
+		}
+		pending = append(pending, i)
+	}
+	d.report(0)
+	if len(pending) == 0 {
+		return nil
+	}
+
+	ctl := newController(d.opt.MaxConns, d.opt.Fixed)
+	results := make(chan result)
+	retryCh := make(chan int)
+	attempts := make([]int, len(d.chunks))
+	active, waiting := 0, 0
+	tick := time.NewTicker(controlInterval)
+	defer tick.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+
+	for d.done < len(d.chunks) {
+		for active < ctl.limit && len(pending) > 0 {
+			idx := pending[0]
+			pending = pending[1:]
+			active++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := d.fetch(ctx, idx)
+				select {
+				case results <- r:
+				case <-ctx.Done():
+				}
+			}()
+		}
+		select {
+		case <-ctx.Done():
+			return protocol.NewError(protocol.CodeCancelled, ctx.Err())
+		case <-tick.C:
+			ctl.observe(d.meter.rate(), active, len(pending)+waiting > 0)
+		case idx := <-retryCh:
+			waiting--
+			pending = append(pending, idx)
+		case r := <-results:
+			active--
+			if r.err == nil {
+				d.done++
+				d.bytes += r.n
+				d.fetched += r.n
+				d.meter.add(r.n)
+				d.display.add(r.n)
+				d.report(active)
+				continue
+			}
+			if r.slowDown {
+				ctl.backOff()
+			}
+			attempts[r.idx]++
+			if !r.retry || attempts[r.idx] >= d.opt.Attempts {
+				return r.err
+			}
+			d.opt.Log.Debug().Err(r.err).Int("chunk", r.idx).Int("attempt", attempts[r.idx]).Msg("chunk failed, retrying")
+			waiting++
+			wait := backoff(attempts[r.idx], 250*time.Millisecond, 10*time.Second)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if sleepCtx(ctx, wait) != nil {
+					return
+				}
+				select {
+				case retryCh <- r.idx:
+				case <-ctx.Done():
+				}
+			}()
+		}
+	}
+	return nil
+}
+
+func (d *downloader) report(active int) {
+	if d.opt.Progress == nil {
+		return
+	}
+	d.opt.Progress(Progress{Done: d.done, Total: len(d.chunks), Bytes: d.bytes, Fetched: d.fetched,
+		Speed: d.display.rate(), Conns: active, Resumed: d.resumed})
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// fetch downloads one chunk, checks it and stores it under its cache name.
+func (d *downloader) fetch(ctx context.Context, idx int) result {
+	if d.opt.Slots != nil {
+		select {
+		case d.opt.Slots <- struct{}{}:
+			defer func() { <-d.opt.Slots }()
+		case <-ctx.Done():
+			return result{idx: idx, err: ctx.Err()}
+		}
+	}
+	c := d.chunks[idx]
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL.String(), nil)
+	if err != nil {
+		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d has a bad URL: %w", idx, err)}
+	}
+	for k, v := range d.opt.Header {
+		req.Header[k] = v
+	}
+	resp, err := d.opt.Client.Do(req)
+	if err != nil {
+		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d: %w)", protocol.Messages[protocol.CodeNetwork], idx, stripQuery(err))}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
+		slow := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
+		retry := slow || resp.StatusCode >= 500 || resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusRequestTimeout
+		return result{idx: idx, retry: retry, slowDown: slow,
+			err: protocol.Errorf(protocol.CodeNetwork, "X's servers answered HTTP %d for chunk %d of %d. Try again later; the download resumes where it stopped", resp.StatusCode, idx+1, len(d.chunks))}
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	n, err := io.Copy(buf, io.LimitReader(resp.Body, maxChunk+1))
+	if err != nil {
+		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d cut off: %w)", protocol.Messages[protocol.CodeNetwork], idx, err)}
+	}
+	if n > maxChunk {
+		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d is larger than 16 MB: not an audio chunk", idx)}
+	}
+	if resp.ContentLength >= 0 && n != resp.ContentLength {
+		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "chunk %d: got %d of %d bytes", idx, n, resp.ContentLength)}
+	}
+	if _, err := adts.Clean(buf.Bytes()); err != nil {
+		// A CDN error page with status 200 or a damaged body: fetch again.
+		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
+	}
+	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), buf.Bytes()); err != nil {
+		return result{idx: idx, err: err}
+	}
+	return result{idx: idx, n: n}
+}
+
+// haveChunk reports whether a chunk from an earlier run is on disk and whole.
+func haveChunk(p string) (int64, bool) {
+	b, err := os.ReadFile(p)
+	if err != nil || len(b) == 0 {
+		return 0, false
+	}
+	if _, err := adts.Clean(b); err != nil {
+		os.Remove(p) // damaged by a crash: fetch it again
+		return 0, false
+	}
+	return int64(len(b)), true
+}
+
+// writeFileAtomic writes to a temporary name and renames, so that a crash
+// never leaves a partial chunk under the final name.
+func writeFileAtomic(p string, b []byte) error {
+	tmp := p + ".part"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		os.Remove(tmp)
+		return diskError("write a chunk to the cache", err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return diskError("store a chunk in the cache", err)
+	}
+	return nil
+}
+
+func diskError(what string, err error) error {
+	msg := protocol.Messages[protocol.CodeDisk]
+	if errors.Is(err, syscall.ENOSPC) {
+		msg = "The disk is full. Free some space, then start the download again: it resumes where it stopped."
+	}
+	return &protocol.Error{Code: protocol.CodeDisk, Message: msg, Err: fmt.Errorf("%s: %w", what, err)}
+}

@@ -1,0 +1,151 @@
+package hls
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/playlist"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// maxPlaylist bounds a playlist's size: 8 hours of chunks is about 1 MB.
+const maxPlaylist = 32 << 20
+
+// Loader loads media playlists.
+type Loader struct {
+	Client *http.Client
+	// Header is added to every request (Referer, Origin, User-Agent): never cookies.
+	Header http.Header
+	// NotFoundPatience is how long 404s are retried: a CDN answers 404 for
+	// about a minute after a stream ends.
+	NotFoundPatience time.Duration
+	// ChunkBase, if set, gives the URL that a media playlist's chunk names
+	// resolve against (a CDN may list chunks that live elsewhere).
+	ChunkBase func(playlist *url.URL) *url.URL
+	Log       zerolog.Logger
+}
+
+// Media loads the media playlist at u. A master playlist is followed to its
+// last variant (the one that holds the whole recording). It returns the
+// playlist and the URL it came from.
+func (l *Loader) Media(ctx context.Context, u *url.URL) (*playlist.Playlist, *url.URL, error) {
+	for depth := 0; depth < 3; depth++ {
+		pl, err := l.fetch(ctx, u)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !pl.Master {
+			if len(pl.Segments) == 0 {
+				return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "the playlist lists no audio chunks")
+			}
+			return pl, u, nil
+		}
+		if len(pl.Variants) == 0 {
+			return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "the master playlist lists no variants")
+		}
+		u = pl.Variants[len(pl.Variants)-1].URI
+	}
+	return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "master playlists nest too deeply")
+}
+
+func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, error) {
+	patience := l.NotFoundPatience
+	deadline := time.Now().Add(patience)
+	for attempt := 0; ; attempt++ {
+		body, status, err := l.get(ctx, u)
+		if err == nil {
+			base := u
+			if l.ChunkBase != nil {
+				base = l.ChunkBase(u)
+			}
+			pl, perr := playlist.Parse(body, base)
+			if perr != nil {
+				return nil, fmt.Errorf("read playlist %s: %w", u.Redacted(), perr)
+			}
+			return pl, nil
+		}
+		if ctx.Err() != nil {
+			return nil, protocol.NewError(protocol.CodeCancelled, ctx.Err())
+		}
+		retry := status == http.StatusNotFound || status == http.StatusForbidden || status >= 500 || status == 0 || status == http.StatusTooManyRequests
+		if !retry || (attempt > 0 && time.Now().After(deadline)) {
+			if status == http.StatusNotFound {
+				return nil, protocol.Errorf(protocol.CodeNetwork, "the recording's playlist is not on X's servers (HTTP 404 for %s). If the Space just ended, try again in a few minutes", patience.Round(time.Second))
+			}
+			return nil, protocol.NewError(protocol.CodeNetwork, err)
+		}
+		wait := backoff(attempt, time.Second, 15*time.Second)
+		l.Log.Info().Int("status", status).Dur("wait", wait).Msg("playlist not ready, retrying")
+		if err := sleepCtx(ctx, wait); err != nil {
+			return nil, protocol.NewError(protocol.CodeCancelled, err)
+		}
+	}
+}
+
+// get returns the playlist body, or the HTTP status (0 for a network error).
+func (l *Loader) get(ctx context.Context, u *url.URL) (io.Reader, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("build playlist request: %w", err)
+	}
+	for k, v := range l.Header {
+		req.Header[k] = v
+	}
+	resp, err := l.Client.Do(req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("fetch playlist: %w", stripQuery(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, resp.StatusCode, fmt.Errorf("fetch playlist: HTTP %d", resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPlaylist+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read playlist: %w", err)
+	}
+	if len(body) > maxPlaylist {
+		return nil, http.StatusOK, errors.New("playlist larger than 32 MB")
+	}
+	return bytes.NewReader(body), http.StatusOK, nil
+}
+
+// backoff is exponential with full jitter, between base and limit.
+func backoff(attempt int, base, limit time.Duration) time.Duration {
+	d := base << min(attempt, 10)
+	if d > limit || d <= 0 {
+		d = limit
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// stripQuery keeps signed query strings out of error messages.
+func stripQuery(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			u.RawQuery = ""
+			return fmt.Errorf("%s %s: %w", ue.Op, u.Redacted(), ue.Err)
+		}
+	}
+	return err
+}
