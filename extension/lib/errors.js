@@ -1,0 +1,95 @@
+// Error codes (protocol/errors.go, plus a few the extension itself raises)
+// mapped to plain words and the way out.
+import { t } from './i18n.js';
+
+/** Codes of the protocol (protocol/errors.go). */
+export const HOST_CODES = [
+  'auth_required', 'forbidden', 'not_found', 'not_replayable', 'not_started', 'live', 'video_space',
+  'rate_limited', 'network', 'bad_playlist', 'ffmpeg_missing', 'ffmpeg_failed', 'disk', 'cancelled',
+  'bad_request', 'unknown_type', 'unknown_job', 'frame_too_large', 'api_changed', 'internal',
+];
+
+/** Codes the extension raises itself. */
+export const EXT_CODES = [
+  'host_missing', // no native host manifest: spacekeep is not installed
+  'host_forbidden', // the manifest does not allow this extension
+  'host_exited', // the host stopped or crashed
+  'timeout', // no reply in time
+  'not_a_space', // the tab or link is not a Space
+];
+
+export const INSTALL_COMMAND = 'spacekeep install';
+
+/**
+ * What to offer next to the message:
+ * login: open x.com; install: show the install command; retry: a Try again button;
+ * doctor: suggest `spacekeep doctor`; none.
+ * @type {Record<string, 'login'|'install'|'retry'|'doctor'|'none'>}
+ */
+const ACTIONS = {
+  auth_required: 'login',
+  forbidden: 'login',
+  host_missing: 'install',
+  host_forbidden: 'install',
+  host_exited: 'retry',
+  timeout: 'retry',
+  network: 'retry',
+  rate_limited: 'none',
+  ffmpeg_missing: 'doctor',
+  ffmpeg_failed: 'doctor',
+  internal: 'doctor',
+  cancelled: 'retry',
+};
+
+/**
+ * @typedef {{code: string, title: string, message: string, action: 'login'|'install'|'retry'|'doctor'|'none', detail?: string}} ErrorView
+ */
+
+/**
+ * Plain words for an error code. hostMessage is the host's own text, used
+ * when the code is one this version does not know.
+ * @param {string} code @param {string} [hostMessage]
+ * @returns {ErrorView}
+ */
+export function describeError(code, hostMessage) {
+  const known = HOST_CODES.includes(code) || EXT_CODES.includes(code);
+  const key = known ? code : 'unknown';
+  const view = {
+    code,
+    title: t(`errTitle_${key}`),
+    message: known ? t(`err_${key}`) : (hostMessage || t('err_unknown')),
+    action: ACTIONS[code] ?? 'none',
+  };
+  if (key === 'host_missing' || key === 'host_forbidden') view.message = t(`err_${key}`, INSTALL_COMMAND);
+  return view;
+}
+
+/**
+ * The code for a native-port disconnect message (Chrome: runtime.lastError,
+ * Firefox: port.error).
+ * @param {string | undefined} msg
+ */
+export function codeForDisconnect(msg) {
+  const m = (msg ?? '').toLowerCase();
+  if (m.includes('not found') || m.includes('no such native application')) return 'host_missing';
+  if (m.includes('forbidden') || m.includes('not allowed') || m.includes('access to the specified native messaging host')) return 'host_forbidden';
+  return 'host_exited';
+}
+
+/** An Error carrying a protocol code. */
+export class CodedError extends Error {
+  /** @param {string} code @param {string} [message] */
+  constructor(code, message) {
+    super(message || code);
+    this.code = code;
+  }
+}
+
+/**
+ * {code, message} of anything thrown.
+ * @param {any} err
+ */
+export function toWire(err) {
+  if (err && typeof err.code === 'string') return { code: err.code, message: String(err.message ?? err.code) };
+  return { code: 'internal', message: String(err?.message ?? err) };
+}

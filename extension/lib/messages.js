@@ -1,0 +1,277 @@
+// Message shapes of the native-messaging protocol (protocol/messages.go and
+// protocol/PROTOCOL.md): building requests and checking what the host sends.
+// Every check returns a list of problems; an empty list means valid.
+
+export const PROTOCOL_VERSION = 1;
+export const HOST_NAME = 'com.spacekeep.host';
+
+export const REQUEST_TYPES = /** @type {const} */ ([
+  'download.start', 'jobs.list', 'job.cancel', 'file.reveal', 'file.open',
+  'settings.get', 'settings.set', 'doctor', 'ping', 'space.info',
+]);
+export const EVENT_TYPES = /** @type {const} */ (['job.progress', 'job.done', 'job.failed']);
+export const STAGES = /** @type {const} */ (['queued', 'resolving', 'fetching', 'merging', 'done', 'failed']);
+export const FORMATS = /** @type {const} */ (['m4a', 'mp3']);
+
+/** @typedef {{auth_token: string, ct0: string}} Cookies */
+/** @typedef {{query_id?: string, features?: any}} Hints */
+/** @typedef {{output_dir?: string, format?: string, name_template?: string, concurrency?: number, write_info_json?: boolean}} Options */
+/** @typedef {{id: number|string, type: string, payload?: any}} Request */
+
+const isObj = (/** @type {unknown} */ v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (/** @type {unknown} */ v) => typeof v === 'string';
+const isNum = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isFinite(v);
+const isInt = (/** @type {unknown} */ v) => Number.isInteger(v);
+
+/**
+ * Checks fields of obj against a spec {name: [check, required]}.
+ * @param {any} obj @param {string} where
+ * @param {Record<string, [(v: any) => boolean, boolean]>} spec
+ * @param {string[]} out
+ */
+function fields(obj, where, spec, out) {
+  if (!isObj(obj)) {
+    out.push(`${where}: not an object`);
+    return;
+  }
+  for (const [name, [check, required]] of Object.entries(spec)) {
+    if (!(name in obj) || obj[name] === undefined) {
+      if (required) out.push(`${where}.${name}: missing`);
+    } else if (!check(obj[name])) {
+      out.push(`${where}.${name}: bad value ${JSON.stringify(obj[name])}`);
+    }
+  }
+}
+
+/** @param {any} c @param {string} where @param {string[]} out */
+function checkCookies(c, where, out) {
+  fields(c, where, { auth_token: [isStr, true], ct0: [isStr, true] }, out);
+  if (isObj(c) && (!c.auth_token || !c.ct0)) out.push(`${where}: empty cookie`);
+}
+
+/** @param {any} h @param {string} where @param {string[]} out */
+function checkHints(h, where, out) {
+  if (h === undefined || h === null) return;
+  fields(h, where, { query_id: [isStr, false], features: [(v) => isObj(v) || isStr(v), false] }, out);
+}
+
+/** @param {any} o @param {string} where @param {string[]} out */
+function checkOptions(o, where, out) {
+  fields(o, where, {
+    output_dir: [isStr, false],
+    format: [(v) => v === '' || FORMATS.includes(v), false],
+    name_template: [isStr, false],
+    concurrency: [(v) => isInt(v) && v >= 0, false],
+    write_info_json: [(v) => typeof v === 'boolean', false],
+  }, out);
+}
+
+/** @param {any} s @param {string} where @param {string[]} out */
+function checkSettings(s, where, out) {
+  fields(s, where, {
+    output_dir: [isStr, false],
+    format: [(v) => v === '' || FORMATS.includes(v), false],
+    name_template: [isStr, false],
+    concurrency: [(v) => isInt(v) && v >= 0, false],
+  }, out);
+}
+
+/** @type {Record<string, (p: any, out: string[]) => void>} */
+const PAYLOAD_CHECKS = {
+  'download.start': (p, out) => {
+    fields(p, 'payload', { space: [isStr, true], cookies: [isObj, true], options: [isObj, false], hints: [isObj, false] }, out);
+    if (!isObj(p)) return;
+    checkCookies(p.cookies, 'payload.cookies', out);
+    if (p.options !== undefined) checkOptions(p.options, 'payload.options', out);
+    checkHints(p.hints, 'payload.hints', out);
+  },
+  'space.info': (p, out) => {
+    fields(p, 'payload', { space: [isStr, true], cookies: [isObj, true], hints: [isObj, false] }, out);
+    if (!isObj(p)) return;
+    checkCookies(p.cookies, 'payload.cookies', out);
+    checkHints(p.hints, 'payload.hints', out);
+  },
+  'job.cancel': (p, out) => fields(p, 'payload', { job: [(v) => isStr(v) && v !== '', true] }, out),
+  'file.reveal': (p, out) => fields(p, 'payload', { path: [(v) => isStr(v) && v !== '', true] }, out),
+  'file.open': (p, out) => fields(p, 'payload', { path: [(v) => isStr(v) && v !== '', true] }, out),
+  'settings.set': (p, out) => checkSettings(p, 'payload', out),
+};
+const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping']);
+
+/**
+ * Problems with a request (extension → host).
+ * @param {any} req
+ * @returns {string[]}
+ */
+export function validateRequest(req) {
+  /** @type {string[]} */
+  const out = [];
+  if (!isObj(req)) return ['request: not an object'];
+  if (!(isInt(req.id) || (isStr(req.id) && req.id !== ''))) out.push('request.id: missing or bad');
+  if (!REQUEST_TYPES.includes(req.type)) {
+    out.push(`request.type: unknown ${JSON.stringify(req.type)}`);
+    return out;
+  }
+  const check = PAYLOAD_CHECKS[req.type];
+  if (check) check(req.payload, out);
+  else if (NO_PAYLOAD.has(req.type) && req.payload !== undefined && req.payload !== null && !isObj(req.payload)) {
+    out.push('request.payload: must be absent or an object');
+  }
+  return out;
+}
+
+/**
+ * A request frame. Throws when it would not be valid.
+ * @param {number|string} id @param {string} type @param {any} [payload]
+ * @returns {Request}
+ */
+export function buildRequest(id, type, payload) {
+  /** @type {Request} */
+  const req = { id, type };
+  if (payload !== undefined) req.payload = payload;
+  const problems = validateRequest(req);
+  if (problems.length) throw new Error('invalid request: ' + problems.join('; '));
+  return req;
+}
+
+/**
+ * The payload of download.start. Empty options are left out so that the
+ * host's own settings apply.
+ * @param {{space: string, cookies: Cookies, options?: Options, hints?: Hints | null}} a
+ */
+export function downloadStartPayload({ space, cookies, options = {}, hints }) {
+  /** @type {Options} */
+  const opts = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (v !== undefined && v !== null && v !== '' && v !== 0) /** @type {any} */ (opts)[k] = v;
+  }
+  /** @type {any} */
+  const p = { space, cookies: { auth_token: cookies.auth_token, ct0: cookies.ct0 }, options: opts };
+  const h = cleanHints(hints);
+  if (h) p.hints = h;
+  return p;
+}
+
+/** @param {{space: string, cookies: Cookies, hints?: Hints | null}} a */
+export function spaceInfoPayload({ space, cookies, hints }) {
+  /** @type {any} */
+  const p = { space, cookies: { auth_token: cookies.auth_token, ct0: cookies.ct0 } };
+  const h = cleanHints(hints);
+  if (h) p.hints = h;
+  return p;
+}
+
+/** @param {Hints | null | undefined} h */
+function cleanHints(h) {
+  if (!h || (!h.query_id && !h.features)) return undefined;
+  /** @type {Hints} */
+  const out = {};
+  if (h.query_id) out.query_id = h.query_id;
+  if (h.features) out.features = h.features;
+  return out;
+}
+
+/** @param {any} e @param {string} where @param {string[]} out */
+function checkError(e, where, out) {
+  fields(e, where, { code: [(v) => isStr(v) && v !== '', true], message: [isStr, true] }, out);
+}
+
+/** @param {any} s @param {string} where @param {string[]} out */
+export function checkSpaceInfo(s, where, out) {
+  fields(s, where, {
+    id: [isStr, true], title: [isStr, true], state: [isStr, true], replayable: [(v) => typeof v === 'boolean', true],
+    host_name: [isStr, false], host_handle: [isStr, false], avatar_url: [isStr, false],
+    started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true],
+  }, out);
+}
+
+/** @param {any} ev @param {string} where @param {string[]} out */
+function checkEventFields(ev, where, out) {
+  fields(ev, where, {
+    job: [(v) => isStr(v) && v !== '', true],
+    stage: [(v) => isStr(v), false],
+    chunks_done: [isInt, false], chunks_total: [isInt, false], bytes: [isNum, false],
+    speed: [isNum, false], eta_seconds: [isNum, false], connections: [isInt, false],
+    path: [isStr, false], duration: [isNum, false], size: [isNum, false],
+    code: [isStr, false], message: [isStr, false], space: [isObj, false],
+  }, out);
+  if (isObj(ev) && isObj(ev.space)) checkSpaceInfo(ev.space, where + '.space', out);
+}
+
+/** @type {Record<string, (r: any, out: string[]) => void>} */
+const RESULT_CHECKS = {
+  'download.start': (r, out) => fields(r, 'result', { job: [(v) => isStr(v) && v !== '', true] }, out),
+  'jobs.list': (r, out) => {
+    fields(r, 'result', { jobs: [(v) => v === null || Array.isArray(v), true] }, out);
+    if (isObj(r) && Array.isArray(r.jobs)) r.jobs.forEach((j, i) => checkEventFields(j, `result.jobs[${i}]`, out));
+  },
+  'settings.get': (r, out) => checkSettings(r, 'result', out),
+  'settings.set': (r, out) => checkSettings(r, 'result', out),
+  'space.info': (r, out) => checkSpaceInfo(r, 'result', out),
+};
+
+/**
+ * Problems with a reply; requestType (when known) checks the result's shape.
+ * @param {any} msg @param {string} [requestType]
+ */
+export function validateReply(msg, requestType) {
+  /** @type {string[]} */
+  const out = [];
+  fields(msg, 'reply', { id: [(v) => isInt(v) || isStr(v), true], ok: [(v) => typeof v === 'boolean', true] }, out);
+  if (out.length) return out;
+  if (msg.ok) {
+    const check = requestType && RESULT_CHECKS[requestType];
+    if (check) check(msg.result, out);
+  } else {
+    checkError(msg.error, 'reply.error', out);
+  }
+  return out;
+}
+
+/** @param {any} msg */
+export function validateHello(msg) {
+  /** @type {string[]} */
+  const out = [];
+  fields(msg, 'hello', {
+    type: [(v) => v === 'hello', true], version: [isStr, true], protocol: [isInt, true],
+    ffmpeg: [(v) => typeof v === 'boolean', false], ffmpeg_version: [isStr, false],
+    capabilities: [(v) => v === null || (Array.isArray(v) && v.every(isStr)), false],
+  }, out);
+  return out;
+}
+
+/** @param {any} msg */
+export function validateEvent(msg) {
+  /** @type {string[]} */
+  const out = [];
+  if (!isObj(msg) || !EVENT_TYPES.includes(msg.type)) return [`event.type: unknown ${JSON.stringify(msg?.type)}`];
+  checkEventFields(msg, 'event', out);
+  if (msg.type === 'job.done' && !isStr(msg.path)) out.push('event.path: missing in job.done');
+  if (msg.type === 'job.failed' && !isStr(msg.code)) out.push('event.code: missing in job.failed');
+  return out;
+}
+
+/**
+ * What a frame from the host is: 'reply', 'hello', 'event' or 'unknown'.
+ * @param {any} msg
+ */
+export function classify(msg) {
+  if (!isObj(msg)) return 'unknown';
+  if ('ok' in msg && 'id' in msg) return 'reply';
+  if (msg.type === 'hello') return 'hello';
+  if (EVENT_TYPES.includes(msg.type)) return 'event';
+  return 'unknown';
+}
+
+/**
+ * Problems with any frame from the host.
+ * @param {any} msg @param {string} [requestType]
+ */
+export function validateHostMessage(msg, requestType) {
+  switch (classify(msg)) {
+    case 'reply': return validateReply(msg, requestType);
+    case 'hello': return validateHello(msg);
+    case 'event': return validateEvent(msg);
+    default: return ['unknown message'];
+  }
+}
