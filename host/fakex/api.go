@@ -330,7 +330,7 @@ func (s *Server) audioSpaceJSON(sp *space) map[string]any {
 		speakers = append(speakers, participant(p, 100+i))
 	}
 	return map[string]any{
-		"metadata":     meta,
+		"metadata":      meta,
 		"is_subscribed": false,
 		"participants": map[string]any{
 			"total":     len(admins) + len(speakers) + spec.TotalLiveListeners,
