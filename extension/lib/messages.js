@@ -217,8 +217,10 @@ const RESULT_CHECKS = {
 export function validateReply(msg, requestType) {
   /** @type {string[]} */
   const out = [];
-  fields(msg, 'reply', { id: [(v) => isInt(v) || isStr(v), true], ok: [(v) => typeof v === 'boolean', true] }, out);
+  // id is null only in an error reply to a frame the host could not read.
+  fields(msg, 'reply', { id: [(v) => isInt(v) || isStr(v) || v === null, true], ok: [(v) => typeof v === 'boolean', true] }, out);
   if (out.length) return out;
+  if (msg.ok && msg.id === null) out.push('reply.id: null in a successful reply');
   if (msg.ok) {
     const check = requestType && RESULT_CHECKS[requestType];
     if (check) check(msg.result, out);

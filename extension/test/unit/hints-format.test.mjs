@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hintsFromUrl } from '../../lib/hints.js';
+import { formatBytes, formatDuration, normalizeState, spaceLength, formatSpeed } from '../../lib/format.js';
+
+test('AudioSpaceById hints from the page request', () => {
+  const features = { spaces_2022_h2_clipping: true, a_enabled: false };
+  const url = `https://x.com/i/api/graphql/rC2zlE1t7SHbVG8obPZliQ/AudioSpaceById?variables=${encodeURIComponent('{"id":"1OyKAWgagpqJb"}')}&features=${encodeURIComponent(JSON.stringify(features))}`;
+  assert.deepEqual(hintsFromUrl(url), { query_id: 'rC2zlE1t7SHbVG8obPZliQ', features });
+  assert.deepEqual(hintsFromUrl('https://x.com/i/api/graphql/Uv5R_-Chxbn1FEkyUkSW2w/AudioSpaceById?features=notjson'), { query_id: 'Uv5R_-Chxbn1FEkyUkSW2w' });
+  assert.equal(hintsFromUrl('https://x.com/i/api/graphql/abcdef/UserByScreenName?features=%7B%7D'), null);
+  assert.equal(hintsFromUrl('not a url'), null);
+});
+
+test('formatting for people', () => {
+  assert.equal(formatBytes(0), '0 B');
+  assert.equal(formatBytes(999), '999 B');
+  assert.equal(formatBytes(1500), '1.5 KB');
+  assert.equal(formatBytes(115343360), '115 MB');
+  assert.equal(formatSpeed(2_000_000), '2.0 MB/s');
+  assert.equal(formatDuration(42), '0:42');
+  assert.equal(formatDuration(7200.5), '2:00:01');
+  assert.equal(formatDuration(undefined), '');
+  assert.equal(normalizeState('Running'), 'live');
+  assert.equal(normalizeState('NotStarted'), 'scheduled');
+  assert.equal(normalizeState('TimedOut'), 'ended');
+  assert.equal(normalizeState('Ended'), 'ended');
+  assert.equal(normalizeState(undefined), 'unknown');
+  assert.equal(spaceLength({ started_at: 1719590400000, ended_at: 1719597600000 }), 7200);
+  assert.equal(spaceLength({}), undefined);
+});
