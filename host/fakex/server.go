@@ -241,7 +241,7 @@ func (s *Server) Session() (authToken, ct0 string) { return s.first[0], s.first[
 
 // NewSession issues and returns another valid cookie pair, as the page does.
 func (s *Server) NewSession() (authToken, ct0 string) {
-	authToken, ct0 = randomHex(20), randomHex(80)
+	authToken, ct0 = randomHex(40), randomHex(160)
 	s.mu.Lock()
 	s.sessions[authToken] = ct0
 	s.mu.Unlock()
