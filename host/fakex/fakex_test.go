@@ -284,7 +284,7 @@ func TestUnknownAndLegacySpaces(t *testing.T) {
 }
 
 func TestPageOverTLS(t *testing.T) {
-	s := start(t, Options{TLS: true})
+	s := start(t, Options{TLS: true, Latency: 30 * time.Millisecond})
 	pem, err := os.ReadFile(s.CertFile())
 	if err != nil || !bytes.Equal(pem, s.CertPEM()) {
 		t.Fatalf("cert file: %v", err)
@@ -323,6 +323,30 @@ func TestPageOverTLS(t *testing.T) {
 	c.hc = hc
 	c.at, c.ct0, c.csrf = at.Value, ct0.Value, ct0.Value
 	c.metadata(DemoID)
+
+	// Latency applies to every request.
+	t0 := time.Now()
+	get("/", "x.com").Body.Close()
+	if d := time.Since(t0); d < 30*time.Millisecond {
+		t.Errorf("a request took %v with 30ms latency", d)
+	}
+
+	// A mid-body reset also works over TLS (chunk 4 of FlakyChunksID).
+	loc := c.location(FlakyChunksID)
+	_, pl, _ := c.cdn(loc)
+	var fifth string
+	for _, l := range strings.Split(string(pl), "\n") {
+		if strings.Contains(l, "_4_a.aac") {
+			fifth = l
+		}
+	}
+	chunkURL := loc[:strings.LastIndex(loc, "/")+1] + fifth
+	if _, _, err := c.cdn(chunkURL); err == nil {
+		t.Error("no error from a reset chunk over TLS")
+	}
+	if code, b, err := c.cdn(chunkURL); err != nil || code != 200 || len(b) < 1000 {
+		t.Errorf("retry over TLS: %d %v", code, err)
+	}
 
 	resp = get("/i/spaces/"+DemoID+"/peek?logged_out=1", "mobile.twitter.com")
 	resp.Body.Close()
