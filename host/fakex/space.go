@@ -292,7 +292,7 @@ func (sp *space) chunkTime(i int) time.Time {
 	}
 	// A few hundred µs of per-chunk jitter, like the real names; always
 	// far less than the 3 s step, so the order never changes.
-	jitter := time.Duration((i*7919)%997) * time.Microsecond
+	jitter := time.Duration((i*7919+13)%997)*time.Microsecond + time.Duration((i*104729+497)%1000)
 	return start.Add(time.Duration(i)*chunkDur + jitter)
 }
 
