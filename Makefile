@@ -1,10 +1,13 @@
-# spacekeep: `make demo` builds, installs the host and downloads a Space from
-# the built-in fake x.com; `make test` runs every test.
-GO      ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/spacekeep/spacekeep/host/cli.Version=$(VERSION)
+# spacekeep. `make demo` builds, installs the host for the browsers found and
+# downloads a Space from the built-in fake x.com; `make test` runs every test.
+GO          ?= go
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -s -w -X github.com/spacekeep/spacekeep/host/cli.Version=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+EXT         := extension
+DEMO_DIR    ?= $(CURDIR)/demo-output
 
-.PHONY: all build fakex test test-go test-ext lint bench demo install extension clean
+.PHONY: all build fakex test test-go test-ext test-e2e lint lint-go lint-ext bench demo install uninstall extension npm clean
 
 all: build
 
@@ -14,8 +17,54 @@ build:
 fakex:
 	$(GO) build -trimpath -o bin/fakex ./host/cmd/fakex
 
-test: build fakex
-	$(GO) test ./...
+# Everything CI runs: linters, Go tests (the real binary, real ffmpeg, fake
+# x.com over loopback), the extension's unit tests and the browser tests.
+test: lint test-go test-ext test-e2e
+
+test-go: build fakex
+	$(GO) test -count=1 ./...
+
+lint: lint-go lint-ext
+
+lint-go:
+	@out=$$(gofmt -l . | grep -v node_modules); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=windows $(GO) vet ./...
+	GOOS=darwin $(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+npm: $(EXT)/node_modules/.package-lock.json
+$(EXT)/node_modules/.package-lock.json: $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund
+
+lint-ext: npm
+	cd $(EXT) && npm run --silent lint
+
+test-ext: npm
+	cd $(EXT) && npm test
+
+test-e2e: npm build fakex
+	cd $(EXT) && npm run --silent test:e2e
+
+# Speed and memory: chunk cleaning, merging two hours, the host's start, and a
+# 2-hour Space from the fake CDN over a shaped link (see README).
+bench: build fakex
+	$(GO) test -run '^$$' -bench . -benchmem ./host/adts ./host/merge ./protocol
+	$(GO) run ./host/cmd/spacebench -bin bin/spacekeep
+
+# A whole download without an X account or a network: the fake x.com serves
+# a demo Space, the real host downloads it into $(DEMO_DIR).
+demo: build fakex install
+	$(GO) run ./host/cmd/demo -bin bin/spacekeep -o "$(DEMO_DIR)"
+
+install: build
+	bin/spacekeep install
+
+uninstall: build
+	bin/spacekeep uninstall
+
+extension: npm
+	cd $(EXT) && npm run --silent pack
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist demo-output
