@@ -319,7 +319,8 @@ function renderNative(s) {
   const code = n.error?.code;
   const problemShown = !$('problem').hidden;
   if (!n.connected && (code === 'host_missing' || code === 'host_forbidden') && !problemShown) {
-    banner.textContent = describeError(code).message;
+    const view = describeError(code);
+    banner.replaceChildren(el('span', '', view.message + ' '), el('code', '', view.command ?? INSTALL_COMMAND));
     banner.hidden = false;
   } else if (n.connected && n.hello && n.hello.ffmpeg === false) {
     banner.textContent = describeError('ffmpeg_missing').message;

@@ -42,7 +42,7 @@ const ACTIONS = {
 };
 
 /**
- * @typedef {{code: string, title: string, message: string, action: 'login'|'install'|'retry'|'doctor'|'none', detail?: string}} ErrorView
+ * @typedef {{code: string, title: string, message: string, action: 'login'|'install'|'retry'|'doctor'|'none', command?: string}} ErrorView
  */
 
 /**
@@ -54,13 +54,14 @@ const ACTIONS = {
 export function describeError(code, hostMessage) {
   const known = HOST_CODES.includes(code) || EXT_CODES.includes(code);
   const key = known ? code : 'unknown';
+  /** @type {ErrorView} */
   const view = {
     code,
     title: t(`errTitle_${key}`),
     message: known ? t(`err_${key}`) : (hostMessage || t('err_unknown')),
     action: ACTIONS[code] ?? 'none',
   };
-  if (key === 'host_missing' || key === 'host_forbidden') view.message = t(`err_${key}`, INSTALL_COMMAND);
+  if (view.action === 'install') view.command = INSTALL_COMMAND;
   return view;
 }
 

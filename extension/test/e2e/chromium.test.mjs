@@ -1,0 +1,231 @@
+// End to end in headless Chromium: the unpacked extension, the real host
+// installed into the test profile by the real installer, the fake x.com
+// (bin/fakex) over TLS. Needs `make build fakex` first.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openPopup, requireChromium, EXT_ORIGIN } from './lib/chromium.mjs';
+import { startFakex, requireBinaries } from './lib/fakex.mjs';
+import { installForChromium, probeDuration } from './lib/host.mjs';
+import { SCREENSHOTS, DEMO_SPACE } from './lib/paths.mjs';
+
+const shot = (/** @type {string} */ name) => join(SCREENSHOTS, `chromium-${name}.png`);
+const tmp = (/** @type {string} */ p) => mkdtempSync(join(tmpdir(), p));
+
+/** Environment for Chromium, inherited by the host it starts. @param {any} fake @param {string} home */
+function hostEnv(fake, home) {
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_STATE_HOME: join(home, '.local', 'state'),
+    SPACEKEEP_API_BASE: fake.info.api_base,
+    SSL_CERT_FILE: fake.info.cert_file,
+  };
+}
+
+/** Space of the fake's catalog by id. @param {any} fake @param {string} id */
+function spaceOf(fake, id) {
+  const s = fake.info.spaces.find((/** @type {any} */ x) => x.id === id);
+  assert.ok(s, `the fake has no Space ${id}`);
+  return s;
+}
+
+describe('Chromium with the host installed', () => {
+  /** @type {any} */ let fake;
+  /** @type {any} */ let b;
+  /** @type {import('playwright-core').Page} */ let tab;
+  const home = tmp('sk-home-');
+  const out = tmp('sk-out-');
+
+  before(async () => {
+    requireChromium();
+    requireBinaries();
+    fake = await startFakex();
+    const profile = tmp('sk-chromium-');
+    const manifest = installForChromium(profile, home);
+    assert.ok(manifest.allowed_origins.includes(`${EXT_ORIGIN}/`), 'the installer allows our extension id');
+    b = await launch({ userDataDir: profile, port: fake.port, env: hostEnv(fake, home) });
+    tab = b.context.pages()[0] ?? await b.context.newPage();
+  });
+  after(async () => {
+    await b?.close();
+    await fake?.stop();
+  });
+
+  /** The id of the x.com tab, as the extension sees it. */
+  const tabId = () => b.worker.evaluate(async () => (await chrome.tabs.query({ url: 'https://x.com/*' }))[0]?.id);
+  /** Requests sent to the host so far. */
+  const sentToHost = () => b.worker.evaluate(() => /** @type {any} */ (globalThis).spacekeep.native.nextId);
+  /** The background's jobs. */
+  const jobs = () => b.worker.evaluate(() => /** @type {any} */ (globalThis).spacekeep.snapshot().jobs);
+
+  test('options: the output folder goes to the host and comes back', async () => {
+    const page = await b.context.newPage();
+    await page.goto(`${EXT_ORIGIN}/options.html`);
+    await page.waitForSelector('body[data-ready=true]');
+    await page.fill('#output_dir', out);
+    await page.selectOption('#format', 'm4a');
+    await page.click('#save');
+    await page.waitForSelector('#status.ok', { timeout: 15000 });
+    await page.reload();
+    await page.waitForSelector('body[data-ready=true]');
+    assert.equal(await page.inputValue('#output_dir'), out);
+    const fromHost = await b.worker.evaluate(() => /** @type {any} */ (globalThis).spacekeep.native.request('settings.get'));
+    assert.equal(fromHost.output_dir, out);
+    await page.close();
+  });
+
+  test('popup: shows the Space, downloads it, the file is complete', async () => {
+    const space = spaceOf(fake, DEMO_SPACE);
+    await tab.goto(`https://x.com/i/spaces/${DEMO_SPACE}`);
+    // The page's own AudioSpaceById call gives us hints.
+    await waitUntil(() => b.worker.evaluate(async () => (await chrome.storage.local.get('hints')).hints?.query_id), 'AudioSpaceById hints');
+    const popup = await openPopup(b, `https://x.com/i/spaces/${DEMO_SPACE}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      assert.equal(await popup.evaluate(`document.getElementById('space-title').textContent`), space.title);
+      assert.equal(await popup.evaluate(`document.getElementById('space-replay').className`), 'replay yes');
+      await popup.screenshot(shot('space'));
+      await popup.evaluate(`document.getElementById('download').click()`);
+      await popup.waitFor(`document.querySelector('#jobs .job')`, { what: 'a job in the list' });
+      await popup.screenshot(shot('progress'));
+      const path = await popup.waitFor(`document.querySelector('#jobs .job.done .job-path')?.textContent`, { timeout: 90000, what: 'the job to finish' });
+      await popup.screenshot(shot('done'));
+      assert.ok(path.startsWith(out), `${path} is in ${out}`);
+      assertAudio(path);
+    } finally {
+      await popup.close();
+    }
+  });
+
+  test('popup: closing and reopening keeps the jobs', async () => {
+    const popup = await openPopup(b, `https://x.com/i/spaces/${DEMO_SPACE}`);
+    try {
+      await popup.waitFor(`document.querySelector('#jobs .job.done')`, { what: 'the finished job' });
+      assert.equal(await popup.evaluate(`!!document.querySelector('#jobs .job.done .job-reveal') && !!document.querySelector('#jobs .job.done .job-open')`), true);
+    } finally {
+      await popup.close();
+    }
+  });
+
+  test('context menu on a Space link downloads it with the tab\'s cookies', async () => {
+    const id = '1RDGlAegVZmJL';
+    const linked = `https://x.com/i/spaces/${id}`;
+    const id0 = await tabId();
+    await b.worker.evaluate(async ({ linked, id0 }) => {
+      const t = await chrome.tabs.get(id0);
+      /** @type {any} */ (chrome.contextMenus.onClicked).dispatch({ menuItemId: 'spacekeep-download-link', linkUrl: linked, pageUrl: t.url, editable: false }, t);
+    }, { linked, id0 });
+    const done = await waitUntil(async () => (await jobs()).find((/** @type {any} */ j) => j.space_id === id && ['done', 'failed'].includes(j.stage)), 'the context-menu job', 90000);
+    assert.equal(done.stage, 'done', `job failed: ${done.code} ${done.message}`);
+    assertAudio(done.path, 0);
+  });
+
+  test('cancel from the popup', async () => {
+    const id = '1jMJgLdVWjQxL'; // the playlist 404s for a while: the job is slow to start
+    await tab.goto(`https://x.com/i/spaces/${id}`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      await popup.evaluate(`document.getElementById('download').click()`);
+      await popup.waitFor(`document.querySelector('#jobs .job .job-cancel')`, { what: 'a Cancel button' });
+      await popup.evaluate(`document.querySelector('#jobs .job .job-cancel').click()`);
+      const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the cancelled job', 30000);
+      assert.equal(j.stage, 'failed');
+      assert.equal(j.code, 'cancelled');
+      await popup.waitFor(`document.querySelector('#jobs .job.failed .job-error')`, { what: 'the cancelled job in the popup' });
+    } finally {
+      await popup.close();
+    }
+  });
+
+  test('a Space without a replay: the popup says why, no Download', async () => {
+    const id = '1BRKjPnNrzAKw';
+    await tab.goto(`https://x.com/i/spaces/${id}`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      assert.equal(await popup.evaluate(`document.getElementById('download').disabled`), true);
+      assert.match(await popup.evaluate(`document.getElementById('space-note').textContent`), /did not keep a replay/);
+      await popup.screenshot(shot('no-replay'));
+    } finally {
+      await popup.close();
+    }
+  });
+
+  test('not logged in: the popup says to log in and asks the host nothing', async () => {
+    await tab.goto(`https://x.com/i/spaces/${DEMO_SPACE}?logged_out=1`);
+    const before = await sentToHost();
+    const popup = await openPopup(b, `https://x.com/i/spaces/${DEMO_SPACE}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'problem'`, { what: 'the problem panel' });
+      assert.equal(await popup.evaluate(`document.getElementById('problem').dataset.code`), 'auth_required');
+      assert.match(await popup.evaluate(`document.getElementById('problem-message').textContent`), /Log in to x\.com/);
+      assert.equal(await popup.evaluate(`document.getElementById('problem-login').hidden`), false);
+      await popup.screenshot(shot('logged-out'));
+    } finally {
+      await popup.close();
+    }
+    assert.equal(await sentToHost(), before, 'no request reached the host');
+  });
+});
+
+describe('Chromium without the host', () => {
+  /** @type {any} */ let fake;
+  /** @type {any} */ let b;
+  before(async () => {
+    requireChromium();
+    requireBinaries();
+    fake = await startFakex();
+    b = await launch({ port: fake.port, env: { HOME: tmp('sk-home-') } });
+  });
+  after(async () => {
+    await b?.close();
+    await fake?.stop();
+  });
+
+  test('the popup shows the one command that installs it', async () => {
+    const tab = b.context.pages()[0] ?? await b.context.newPage();
+    await tab.goto(`https://x.com/i/spaces/${DEMO_SPACE}`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${DEMO_SPACE}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'problem'`, { what: 'the problem panel' });
+      assert.equal(await popup.evaluate(`document.getElementById('problem').dataset.code`), 'host_missing');
+      assert.equal(await popup.evaluate(`document.getElementById('install-command').textContent`), 'spacekeep install');
+      assert.equal(await popup.evaluate(`document.getElementById('problem-install').hidden`), false);
+      await popup.screenshot(shot('host-missing'));
+    } finally {
+      await popup.close();
+    }
+  });
+});
+
+/**
+ * The file exists, is not empty and ffprobe reads its duration.
+ * @param {string} path @param {number} [seconds] expected length (0: any)
+ */
+function assertAudio(path, seconds = 60) {
+  assert.ok(existsSync(path), `${path} exists`);
+  assert.ok(statSync(path).size > 0, `${path} is not empty`);
+  const d = probeDuration(path);
+  if (seconds) assert.ok(Math.abs(d - seconds) < 3, `${path} lasts ${d} s, expected about ${seconds} s`);
+  else assert.ok(d > 0, `${path} has a duration`);
+}
+
+/**
+ * Polls fn until it returns something truthy.
+ * @template T @param {() => Promise<T>} fn @param {string} what @param {number} [timeout]
+ * @returns {Promise<NonNullable<T>>}
+ */
+async function waitUntil(fn, what, timeout = 20000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return /** @type {any} */ (v);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
