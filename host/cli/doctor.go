@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/spacekeep/spacekeep/installer"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+func init() {
+	register(&command{name: "doctor", summary: "check the browser registration and ffmpeg", run: runDoctor})
+}
+
+func runDoctor(env *Env, args []string) int {
+	fs := flag.NewFlagSet("spacekeep doctor", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	home := fs.String("home", "", "check this `folder` instead of your home folder")
+	asJSON := fs.Bool("json", false, "print the report as JSON (the native host's doctor answer)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	ie, err := installerEnv(env, *home)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "spacekeep doctor: %v\n", err)
+		return exitError
+	}
+	rep := installer.Doctor(env.Ctx, ie)
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		printDoctor(env.Stdout, rep)
+	}
+	if !rep.OK {
+		return exitError
+	}
+	return exitOK
+}
+
+// printDoctor says the report in plain words, one line per browser.
+func printDoctor(w io.Writer, rep protocol.Doctor) {
+	fmt.Fprintf(w, "spacekeep %s on %s\n", rep.Version, rep.OS)
+	if rep.Executable != "" {
+		fmt.Fprintf(w, "Installed host: %s\n", rep.Executable)
+	} else {
+		fmt.Fprintln(w, "Installed host: none (run 'spacekeep install')")
+	}
+	for _, b := range rep.Browsers {
+		switch {
+		case !b.Found && !b.Registered:
+			fmt.Fprintf(w, "%s: not found\n", b.Name)
+		case b.Problem != "":
+			fmt.Fprintf(w, "%s: %s\n", b.Name, b.Problem)
+		default:
+			fmt.Fprintf(w, "%s: ok (%s)\n", b.Name, b.Manifest)
+		}
+	}
+	switch {
+	case rep.FFmpeg.Problem != "":
+		fmt.Fprintf(w, "ffmpeg: %s\n", rep.FFmpeg.Problem)
+	default:
+		fmt.Fprintf(w, "ffmpeg: %s (%s)\n", rep.FFmpeg.Path, rep.FFmpeg.Version)
+	}
+	if rep.LogFile != "" {
+		fmt.Fprintf(w, "Log file: %s\n", rep.LogFile)
+	}
+	if rep.OK {
+		fmt.Fprintln(w, "All is well.")
+		return
+	}
+	fmt.Fprintf(w, "%d problem(s):\n", len(rep.Problems))
+	for _, p := range rep.Problems {
+		fmt.Fprintf(w, "  - %s\n", p)
+	}
+}

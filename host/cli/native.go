@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/job"
+	"github.com/spacekeep/spacekeep/host/nmhost"
+	"github.com/spacekeep/spacekeep/installer"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+func init() { nativeHost = runNative }
+
+// driverConfig is what the native host hands the job engine's factory.
+type driverConfig struct {
+	Env *Env
+	Log zerolog.Logger
+}
+
+// newDriver builds the job engine for the native host. The engine's side
+// sets it (to a job.NewManager with the same cache folder and logging as
+// `download`); while it is nil the host still greets, answers settings,
+// doctor and ping, and refuses downloads with an internal error.
+var newDriver func(cfg driverConfig) (job.Driver, error)
+
+// runNative is the native-messaging mode: the browser started the binary.
+// stdout carries frames only; logs go to stderr and the log file.
+func runNative(env *Env, args []string) (code int) {
+	caller, err := nativeCaller(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "spacekeep: %v\n", err)
+		return exitError
+	}
+	log, closeLog, logFile := openNativeLog(env)
+	defer closeLog()
+	defer func() {
+		if v := recover(); v != nil {
+			log.Error().Str("panic", fmt.Sprint(v)).Str("stack", string(debug.Stack())).Msg("native host panicked")
+			code = exitError
+		}
+	}()
+	log.Info().Str("caller", caller).Str("version", Version).Msg("native host started")
+
+	d, err := buildDriver(env, log)
+	if err != nil {
+		log.Error().Err(err).Msg("cannot start the job engine")
+		d = noDriver{err: err}
+	}
+	opts := nmhost.Options{
+		Version: Version,
+		Logger:  log,
+		FFmpeg:  env.Getenv("SPACEKEEP_FFMPEG"),
+		Doctor: func(ctx context.Context) protocol.Doctor {
+			ie, err := installerEnv(env, "")
+			if err != nil {
+				return protocol.Doctor{Version: Version, Problems: []string{err.Error()}}
+			}
+			ie.LogFile = logFile
+			return installer.Doctor(ctx, ie)
+		},
+	}
+	if err := nmhost.Serve(env.Ctx, env.Stdin, env.Stdout, d, opts); err != nil {
+		log.Error().Err(err).Msg("native session ended with an error")
+		return exitError
+	}
+	log.Info().Msg("native host finished")
+	return exitOK
+}
+
+// nativeCaller checks who started us: Chrome passes its extension's origin
+// (and --parent-window=N on Windows), Firefox the manifest's path and the
+// add-on id. Only our own extension may drive the host.
+func nativeCaller(args []string) (string, error) {
+	if len(args) == 0 {
+		return "", errors.New("no caller given")
+	}
+	if strings.HasPrefix(args[0], "chrome-extension://") {
+		origin := args[0]
+		if !strings.HasSuffix(origin, "/") {
+			origin += "/"
+		}
+		if origin != protocol.ChromeOrigin {
+			return "", fmt.Errorf("started by the unknown extension %s; only the spacekeep extension (%s) may use this host", args[0], protocol.ChromeOrigin)
+		}
+		return origin, nil
+	}
+	if len(args) >= 2 && args[1] == protocol.GeckoID {
+		return args[1], nil
+	}
+	if len(args) >= 2 {
+		return "", fmt.Errorf("started by the unknown add-on %q; only the spacekeep add-on (%s) may use this host", args[1], protocol.GeckoID)
+	}
+	return "", fmt.Errorf("not started by a browser: %q", args[0])
+}
+
+func buildDriver(env *Env, log zerolog.Logger) (job.Driver, error) {
+	if newDriver == nil {
+		return nil, errors.New("this build has no download engine")
+	}
+	return newDriver(driverConfig{Env: env, Log: log})
+}
+
+// logFilePath is the native host's log file: $SPACEKEEP_LOG_FILE, else
+// spacekeep/host.log in the user's cache folder.
+func logFilePath(env *Env) string {
+	if p := env.Getenv("SPACEKEEP_LOG_FILE"); p != "" {
+		return p
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "spacekeep", "host.log")
+}
+
+// openNativeLog logs JSON to stderr (the browser keeps it) and to the log
+// file, never to stdout. Level from $SPACEKEEP_LOG (default info).
+// TODO: switch to logging.New once host/logging lands, for its secret redactor;
+// the session never logs cookies or payloads either way.
+func openNativeLog(env *Env) (zerolog.Logger, func(), string) {
+	level, err := zerolog.ParseLevel(strings.ToLower(env.Getenv("SPACEKEEP_LOG")))
+	if err != nil || level == zerolog.NoLevel {
+		level = zerolog.InfoLevel
+	}
+	var w io.Writer = env.Stderr
+	closeFn := func() {}
+	path := logFilePath(env)
+	if path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+			if f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
+				w = zerolog.MultiLevelWriter(env.Stderr, f)
+				closeFn = func() { f.Close() }
+			}
+		}
+	}
+	return zerolog.New(w).Level(level).With().Timestamp().Str("mode", "native").Logger(), closeFn, path
+}
+
+// noDriver stands in when the engine cannot start: every job request fails
+// with its reason, the rest of the session still works.
+type noDriver struct{ err error }
+
+func (n noDriver) Start(protocol.DownloadStart) (string, error) {
+	return "", protocol.NewError(protocol.CodeInternal, n.err)
+}
+func (n noDriver) Cancel(string) error {
+	return protocol.NewError(protocol.CodeUnknownJob, nil)
+}
+func (noDriver) List() []protocol.JobStatus            { return nil }
+func (noDriver) Subscribe(func(protocol.Event)) func() { return func() {} }
+func (n noDriver) SpaceInfo(context.Context, protocol.SpaceQuery) (protocol.SpaceInfo, error) {
+	return protocol.SpaceInfo{}, protocol.NewError(protocol.CodeInternal, n.err)
+}
+func (noDriver) Close() {}

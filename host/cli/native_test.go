@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+func TestNativeCaller(t *testing.T) {
+	ok := [][]string{
+		{protocol.ChromeOrigin},
+		{strings.TrimSuffix(protocol.ChromeOrigin, "/")},
+		{protocol.ChromeOrigin, "--parent-window=1234"},
+		{`C:\x\com.spacekeep.host-firefox.json`, protocol.GeckoID},
+	}
+	for _, a := range ok {
+		if _, err := nativeCaller(a); err != nil {
+			t.Errorf("%v: %v", a, err)
+		}
+	}
+	bad := [][]string{
+		{"chrome-extension://abcdefghijklmnopabcdefghijklmnop/"},
+		{"chrome-extension://" + protocol.ChromeExtensionID + "x/"},
+		{"/x/manifest.json", "other@addon"},
+		{"/x/manifest.json"},
+	}
+	for _, a := range bad {
+		if _, err := nativeCaller(a); err == nil {
+			t.Errorf("%v accepted", a)
+		}
+	}
+}
+
+func TestWrongOriginWritesNothingOnStdout(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"spacekeep", "chrome-extension://evil/"}, strings.NewReader(""), &stdout, &stderr)
+	if code != exitError || stdout.Len() != 0 || !strings.Contains(stderr.String(), "unknown extension") {
+		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+func TestDoctorPlainWords(t *testing.T) {
+	var buf bytes.Buffer
+	printDoctor(&buf, protocol.Doctor{Version: "v", OS: "linux", Browsers: []protocol.DoctorBrowser{
+		{Name: "Chromium", Found: true, Registered: true, HostOK: true, AllowedOK: true, Manifest: "/m.json"},
+		{Name: "Firefox", Found: true, Problem: "not registered: run 'spacekeep install'."},
+		{Name: "Opera"},
+	}, FFmpeg: protocol.DoctorFFmpeg{Problem: "ffmpeg was not found."}, Problems: []string{"a", "b"}})
+	for _, want := range []string{"Chromium: ok (/m.json)", "Firefox: not registered", "Opera: not found", "ffmpeg: ffmpeg was not found.", "2 problem(s):"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, buf.String())
+		}
+	}
+}
