@@ -42,6 +42,16 @@ func (d *fakeDriver) Start(req protocol.DownloadStart) (string, error) {
 	d.started = append(d.started, req)
 	id := fmt.Sprintf("job-%d", len(d.started))
 	d.running[id] = true
+	fns := make([]func(protocol.Event), 0, len(d.subs))
+	for _, fn := range d.subs {
+		fns = append(fns, fn)
+	}
+	d.mu.Unlock()
+	// Like the engine, report the queued job before Start returns.
+	for _, fn := range fns {
+		fn(protocol.Event{Type: protocol.TypeJobProgress, Job: id, Stage: protocol.StageQueued})
+	}
+	d.mu.Lock()
 	return id, nil
 }
 
@@ -294,9 +304,12 @@ func TestDownloadStartFillsSettingsAndForwardsEvents(t *testing.T) {
 		t.Fatalf("no cookies: %v", r)
 	}
 	h.send(req(2, "download.start", map[string]any{"space": "1OyKAWgagpqJb", "cookies": cookies, "options": map[string]any{"format": "m4a"}}))
-	r := h.nextReply()
+	r := h.next() // the reply comes before the job's first event
 	if r["ok"] != true || fmt.Sprint(r["result"]) != "map[job:job-1]" {
 		t.Fatalf("start: %v", r)
+	}
+	if e := h.next(); e["type"] != "job.progress" || e["stage"] != "queued" {
+		t.Fatalf("queued: %v", e)
 	}
 	got := h.d.started[0]
 	want := protocol.Options{OutputDir: "/srv/spaces", Format: "m4a", NameTemplate: "{id}", Concurrency: 3}
