@@ -3,35 +3,14 @@
 // (bin/fakex) over TLS. Needs `make build fakex` first.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launch, openPopup, requireChromium, EXT_ORIGIN } from './lib/chromium.mjs';
 import { startFakex, requireBinaries } from './lib/fakex.mjs';
-import { installForChromium, probeDuration } from './lib/host.mjs';
+import { installForChromium } from './lib/host.mjs';
+import { tmp, hostEnv, spaceOf, assertAudio, waitUntil } from './lib/common.mjs';
 import { SCREENSHOTS, DEMO_SPACE } from './lib/paths.mjs';
 
 const shot = (/** @type {string} */ name) => join(SCREENSHOTS, `chromium-${name}.png`);
-const tmp = (/** @type {string} */ p) => mkdtempSync(join(tmpdir(), p));
-
-/** Environment for Chromium, inherited by the host it starts. @param {any} fake @param {string} home */
-function hostEnv(fake, home) {
-  return {
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    XDG_STATE_HOME: join(home, '.local', 'state'),
-    SPACEKEEP_API_BASE: fake.info.api_base,
-    SSL_CERT_FILE: fake.info.cert_file,
-  };
-}
-
-/** Space of the fake's catalog by id. @param {any} fake @param {string} id */
-function spaceOf(fake, id) {
-  const s = fake.info.spaces.find((/** @type {any} */ x) => x.id === id);
-  assert.ok(s, `the fake has no Space ${id}`);
-  return s;
-}
 
 describe('Chromium with the host installed', () => {
   /** @type {any} */ let fake;
@@ -202,30 +181,3 @@ describe('Chromium without the host', () => {
     }
   });
 });
-
-/**
- * The file exists, is not empty and ffprobe reads its duration.
- * @param {string} path @param {number} [seconds] expected length (0: any)
- */
-function assertAudio(path, seconds = 60) {
-  assert.ok(existsSync(path), `${path} exists`);
-  assert.ok(statSync(path).size > 0, `${path} is not empty`);
-  const d = probeDuration(path);
-  if (seconds) assert.ok(Math.abs(d - seconds) < 3, `${path} lasts ${d} s, expected about ${seconds} s`);
-  else assert.ok(d > 0, `${path} has a duration`);
-}
-
-/**
- * Polls fn until it returns something truthy.
- * @template T @param {() => Promise<T>} fn @param {string} what @param {number} [timeout]
- * @returns {Promise<NonNullable<T>>}
- */
-async function waitUntil(fn, what, timeout = 20000) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return /** @type {any} */ (v);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
