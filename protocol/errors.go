@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 )
 
 // Code is a stable error code. Codes are only ever added, never renamed:
@@ -150,4 +151,14 @@ func ExitCode(err error) int {
 		return n
 	}
 	return 1
+}
+
+// DiskError wraps a failed file operation as a CodeDisk error, saying so
+// plainly when the disk is full.
+func DiskError(what string, err error) *Error {
+	msg := Messages[CodeDisk]
+	if errors.Is(err, syscall.ENOSPC) {
+		msg = "The disk is full. Free some space, then start the download again: it resumes where it stopped."
+	}
+	return &Error{Code: CodeDisk, Message: msg, Err: fmt.Errorf("%s: %w", what, err)}
 }

@@ -3,7 +3,6 @@ package hls
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,7 +13,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -100,7 +98,7 @@ func Download(ctx context.Context, chunks []Chunk, opt Options) error {
 		opt.Attempts = 8
 	}
 	if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
-		return diskError("create the cache folder", err)
+		return protocol.DiskError("create the cache folder", err)
 	}
 	d := &downloader{opt: opt, chunks: chunks, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
 	return d.run(ctx)
@@ -295,19 +293,12 @@ func writeFileAtomic(p string, b []byte) error {
 	tmp := p + ".part"
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
 		os.Remove(tmp)
-		return diskError("write a chunk to the cache", err)
+		return protocol.DiskError("write a chunk to the cache", err)
 	}
 	if err := os.Rename(tmp, p); err != nil {
 		os.Remove(tmp)
-		return diskError("store a chunk in the cache", err)
+		return protocol.DiskError("store a chunk in the cache", err)
 	}
 	return nil
 }
 
-func diskError(what string, err error) error {
-	msg := protocol.Messages[protocol.CodeDisk]
-	if errors.Is(err, syscall.ENOSPC) {
-		msg = "The disk is full. Free some space, then start the download again: it resumes where it stopped."
-	}
-	return &protocol.Error{Code: protocol.CodeDisk, Message: msg, Err: fmt.Errorf("%s: %w", what, err)}
-}
