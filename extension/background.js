@@ -19,6 +19,8 @@ const INFO_TTL_MS = 60_000;
 const SETTINGS_KEYS = ['output_dir', 'format', 'name_template', 'concurrency'];
 
 const native = new NativeClient(api.runtime);
+/** What tests and the worker's console can look at (no secrets). @type {any} */
+const debug = { lastMenuError: null };
 /** @type {Jobs.JobsState} */
 let jobs = Jobs.emptyState();
 /** @type {Set<any>} */
@@ -371,8 +373,10 @@ api.contextMenus.onClicked.addListener(async (info, tab) => {
   const ref = info.menuItemId === MENU_LINK ? info.linkUrl : (info.pageUrl ?? tab?.url);
   try {
     await startDownload(tab, ref);
+    debug.lastMenuError = null;
   } catch (e) {
     const { code, message } = toWire(e);
+    debug.lastMenuError = { code, message };
     notifyError(code, message);
   }
 });
@@ -380,4 +384,9 @@ api.contextMenus.onClicked.addListener(async (info, tab) => {
 ready.then(() => updateBadge());
 
 // For tests and debugging in the worker's console; holds no secrets.
-/** @type {any} */ (globalThis).spacekeep = { native, getJobs: () => jobs, ready, menusReady, snapshot };
+debug.native = native;
+debug.getJobs = () => jobs;
+debug.ready = ready;
+debug.menusReady = menusReady;
+debug.snapshot = snapshot;
+/** @type {any} */ (globalThis).spacekeep = debug;

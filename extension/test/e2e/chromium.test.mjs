@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { launch, openPopup, requireChromium, EXT_ORIGIN } from './lib/chromium.mjs';
 import { startFakex, requireBinaries } from './lib/fakex.mjs';
 import { installForChromium } from './lib/host.mjs';
-import { tmp, hostEnv, spaceOf, assertAudio, waitUntil } from './lib/common.mjs';
+import { tmp, hostEnv, spaceOf, assertAudio, waitUntil, hostLog } from './lib/common.mjs';
 import { SCREENSHOTS, DEMO_SPACE } from './lib/paths.mjs';
 
 const shot = (/** @type {string} */ name) => join(SCREENSHOTS, `chromium-${name}.png`);
@@ -65,14 +65,20 @@ describe('Chromium with the host installed', () => {
     const popup = await openPopup(b, `https://x.com/i/spaces/${DEMO_SPACE}`);
     try {
       await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
-      assert.equal(await popup.evaluate(`document.getElementById('space-title').textContent`), space.title);
+      const note = await popup.evaluate(`document.getElementById('space-note').hidden ? '' : document.getElementById('space-note').textContent`);
+      assert.equal(await popup.evaluate(`document.getElementById('space-title').textContent`), space.title, `space.info failed: ${note}\n${hostLog(home)}`);
       assert.equal(await popup.evaluate(`document.getElementById('space-replay').className`), 'replay yes');
       await popup.screenshot(shot('space'));
       await popup.evaluate(`document.getElementById('download').click()`);
-      await popup.waitFor(`document.querySelector('#jobs .job')`, { what: 'a job in the list' });
+      await popup.waitFor(`document.querySelector('#jobs .job') || !document.getElementById('download-error').hidden`, { what: 'a job in the list' });
+      assert.equal(await popup.evaluate(`document.getElementById('download-error').hidden`), true,
+        `download.start failed: ${await popup.evaluate(`document.getElementById('download-error').textContent`)}\n${hostLog(home)}`);
       await popup.screenshot(shot('progress'));
-      const path = await popup.waitFor(`document.querySelector('#jobs .job.done .job-path')?.textContent`, { timeout: 90000, what: 'the job to finish' });
+      await popup.waitFor(`document.querySelector('#jobs .job.done, #jobs .job.failed')`, { timeout: 90000, what: 'the job to finish' });
       await popup.screenshot(shot('done'));
+      const failed = await popup.evaluate(`document.querySelector('#jobs .job.failed .job-error')?.textContent`);
+      assert.ok(!failed, `the job failed: ${failed}\n${hostLog(home)}`);
+      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').textContent`);
       assert.ok(path.startsWith(out), `${path} is in ${out}`);
       assertAudio(path);
     } finally {
@@ -98,8 +104,12 @@ describe('Chromium with the host installed', () => {
       const t = await chrome.tabs.get(id0);
       /** @type {any} */ (chrome.contextMenus.onClicked).dispatch({ menuItemId: 'spacekeep-download-link', linkUrl: linked, pageUrl: t.url, editable: false }, t);
     }, { linked, id0 });
-    const done = await waitUntil(async () => (await jobs()).find((/** @type {any} */ j) => j.space_id === id && ['done', 'failed'].includes(j.stage)), 'the context-menu job', 90000);
-    assert.equal(done.stage, 'done', `job failed: ${done.code} ${done.message}`);
+    const done = await waitUntil(async () => {
+      const err = await b.worker.evaluate(() => /** @type {any} */ (globalThis).spacekeep.lastMenuError);
+      if (err) return { stage: 'failed', ...err };
+      return (await jobs()).find((/** @type {any} */ j) => j.space_id === id && ['done', 'failed'].includes(j.stage));
+    }, 'the context-menu job', 90000);
+    assert.equal(done.stage, 'done', `job failed: ${done.code} ${done.message}\n${hostLog(home)}`);
     assertAudio(done.path, 0);
   });
 
@@ -110,7 +120,9 @@ describe('Chromium with the host installed', () => {
     try {
       await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
       await popup.evaluate(`document.getElementById('download').click()`);
-      await popup.waitFor(`document.querySelector('#jobs .job .job-cancel')`, { what: 'a Cancel button' });
+      await popup.waitFor(`document.querySelector('#jobs .job .job-cancel') || !document.getElementById('download-error').hidden`, { what: 'a Cancel button' });
+      assert.equal(await popup.evaluate(`document.getElementById('download-error').hidden`), true,
+        `download.start failed: ${await popup.evaluate(`document.getElementById('download-error').textContent`)}`);
       await popup.evaluate(`document.querySelector('#jobs .job .job-cancel').click()`);
       const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the cancelled job', 30000);
       assert.equal(j.stage, 'failed');
@@ -127,6 +139,8 @@ describe('Chromium with the host installed', () => {
     const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
     try {
       await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      assert.equal(await popup.evaluate(`document.getElementById('space-replay').className`), 'replay no',
+        `space.info failed: ${await popup.evaluate(`document.getElementById('space-note').textContent`)}`);
       assert.equal(await popup.evaluate(`document.getElementById('download').disabled`), true);
       assert.match(await popup.evaluate(`document.getElementById('space-note').textContent`), /did not keep a replay/);
       await popup.screenshot(shot('no-replay'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { launchFirefox, FxTab, requireFirefox, EXT_ORIGIN } from './lib/firefox.mjs';
 import { startFakex, requireBinaries } from './lib/fakex.mjs';
 import { installForFirefox } from './lib/host.mjs';
-import { tmp, hostEnv, spaceOf, assertAudio } from './lib/common.mjs';
+import { tmp, hostEnv, spaceOf, assertAudio, hostLog } from './lib/common.mjs';
 import { SCREENSHOTS, DEMO_SPACE, GECKO_ID } from './lib/paths.mjs';
 
 const shot = (/** @type {string} */ name) => join(SCREENSHOTS, `firefox-${name}.png`);
@@ -58,13 +58,17 @@ describe('Firefox with the host installed', () => {
     const popup = await popupFor(url);
     try {
       await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card', timeout: 30000 });
-      assert.equal(await popup.evaluate(`document.getElementById('space-title').textContent`), spaceOf(fake, DEMO_SPACE).title);
+      assert.equal(await popup.evaluate(`document.getElementById('space-title').textContent`), spaceOf(fake, DEMO_SPACE).title,
+        `space.info failed: ${await popup.evaluate(`document.getElementById('space-note').textContent`)}\n${hostLog(home)}`);
       const hints = await popup.evaluate(`browser.storage.local.get('hints').then((r) => r.hints)`);
       assert.ok(hints?.query_id, 'the page\'s AudioSpaceById call was seen');
       await popup.screenshot(shot('space'));
       await popup.evaluate(`(document.getElementById('download').click(), true)`);
-      const path = await popup.waitFor(`document.querySelector('#jobs .job.done .job-path')?.textContent`, { timeout: 90000, what: 'the job to finish' });
+      await popup.waitFor(`document.querySelector('#jobs .job.done, #jobs .job.failed') || !document.getElementById('download-error').hidden`, { timeout: 90000, what: 'the job to finish' });
       await popup.screenshot(shot('done'));
+      const err = await popup.evaluate(`document.getElementById('download-error').hidden ? document.querySelector('#jobs .job.failed .job-error')?.textContent : document.getElementById('download-error').textContent`);
+      assert.ok(!err, `the download failed: ${err}\n${hostLog(home)}`);
+      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').textContent`);
       assert.ok(path.startsWith(out), `${path} is in ${out}`);
       assertAudio(path);
     } finally {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, statSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeDuration } from './host.mjs';
@@ -54,4 +54,15 @@ export async function waitUntil(fn, what, timeout = 20000) {
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The last lines of the host's log under a test HOME, for failure messages.
+ * @param {string} home
+ */
+export function hostLog(home, lines = 15) {
+  for (const p of [join(home, '.cache', 'spacekeep', 'host.log'), join(home, '.local', 'state', 'spacekeep', 'host.log')]) {
+    if (existsSync(p)) return `host.log (${p}):\n` + readFileSync(p, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  }
+  return '(no host.log)';
 }
