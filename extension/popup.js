@@ -260,8 +260,10 @@ function renderJob(j) {
     li.append(el('p', 'job-error', describeError(j.code ?? 'internal', j.message).message));
   }
   if (j.stage === 'done' && j.path) {
-    const p = el('div', 'job-path small muted', j.path);
+    // The file's name; the whole path in the tooltip and data-path.
+    const p = el('div', 'job-path small muted', j.path.split(/[\\/]/).pop());
     p.title = j.path;
+    p.dataset.path = j.path;
     li.append(p);
   }
 
@@ -279,7 +281,7 @@ function renderJob(j) {
     const d = button('×', 'icon-btn small job-dismiss', () => ui.call('dismiss', { job: j.job }).catch(() => {}));
     d.setAttribute('aria-label', t('dismiss'));
     d.title = t('dismiss');
-    actions.append(d);
+    head.append(d);
   }
   li.append(actions);
   return li;
@@ -291,7 +293,10 @@ function renderJobs(jobs) {
   const focused = document.activeElement;
   const focusJob = focused?.closest?.('.job')?.getAttribute('data-job');
   const focusCls = focused?.className;
-  list.replaceChildren(...jobs.map(renderJob));
+  // Running jobs first, then finished ones, newest first within each.
+  const running = jobs.filter((j) => !['done', 'failed'].includes(j.stage));
+  const finished = jobs.filter((j) => ['done', 'failed'].includes(j.stage));
+  list.replaceChildren(...[...running, ...finished].map(renderJob));
   $('jobs-empty').hidden = jobs.length > 0;
   if (focusJob && focusCls) {
     const again = list.querySelector(`.job[data-job="${CSS.escape(focusJob)}"] button[class="${focusCls}"]`);

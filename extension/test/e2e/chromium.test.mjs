@@ -78,7 +78,7 @@ describe('Chromium with the host installed', () => {
       await popup.screenshot(shot('done'));
       const failed = await popup.evaluate(`document.querySelector('#jobs .job.failed .job-error')?.textContent`);
       assert.ok(!failed, `the job failed: ${failed}\n${hostLog(home)}`);
-      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').textContent`);
+      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').dataset.path`);
       assert.ok(path.startsWith(out), `${path} is in ${out}`);
       assertAudio(path);
     } finally {

@@ -68,7 +68,7 @@ describe('Firefox with the host installed', () => {
       await popup.screenshot(shot('done'));
       const err = await popup.evaluate(`document.getElementById('download-error').hidden ? document.querySelector('#jobs .job.failed .job-error')?.textContent : document.getElementById('download-error').textContent`);
       assert.ok(!err, `the download failed: ${err}\n${hostLog(home)}`);
-      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').textContent`);
+      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').dataset.path`);
       assert.ok(path.startsWith(out), `${path} is in ${out}`);
       assertAudio(path);
     } finally {

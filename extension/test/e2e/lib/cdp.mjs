@@ -71,7 +71,7 @@ export class CdpPage {
 
   /** @param {string} file */
   async screenshot(file) {
-    const { data } = await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true });
+    const { data } = await this.send('Page.captureScreenshot', { format: 'png' });
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, Buffer.from(data, 'base64'));
   }
