@@ -383,6 +383,15 @@ api.contextMenus.onClicked.addListener(async (info, tab) => {
 
 ready.then(() => updateBadge());
 
+// While jobs run, talk to the host now and then: Firefox suspends an idle
+// event page (which would close the port and stop the host), and a host
+// that died silently is noticed.
+setInterval(() => {
+  if (native.state.connected && Jobs.list(jobs).some(Jobs.isActive)) {
+    native.request('ping', undefined, { timeoutMs: 10000 }).catch(() => {});
+  }
+}, 20000);
+
 // For tests and debugging in the worker's console; holds no secrets.
 debug.native = native;
 debug.getJobs = () => jobs;

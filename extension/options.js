@@ -17,7 +17,7 @@ function fill(s) {
     if (s?.[k] !== undefined && s[k] !== null) input.value = String(s[k]);
   }
   const nt = /** @type {HTMLInputElement} */ (form.elements.namedItem('name_template'));
-  if (!nt.placeholder) nt.placeholder = '{date} @{host} - {title} [{id}]';
+  if (!nt.placeholder) nt.placeholder = '{date} @{handle} - {title} [{id}]';
 }
 
 /** @param {any} res @param {string} savedWord */
