@@ -1,0 +1,243 @@
+package merge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spacekeep/spacekeep/host/adts"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// Options control Merge.
+type Options struct {
+	Format    string // FormatM4A (default) or FormatMP3
+	FFmpeg    string // ffmpeg to run; FindFFmpeg("") when empty
+	FFprobe   string // ffprobe to check the result; FFprobeFor(ffmpeg) when empty
+	Tags      Tags
+	CoverPath string // a JPEG or PNG (others are converted), or ""
+	// ExpectedDuration is the sum of the playlist's EXTINF, in seconds; the
+	// output must match it within max(1 s, 0.1%). 0 skips this check (the
+	// output is still checked against the audio actually fed to ffmpeg).
+	ExpectedDuration float64
+	// Progress, if set, is called after each chunk with the bytes of chunk
+	// files read so far and in all.
+	Progress func(done, total int64)
+}
+
+// Result describes the file Merge wrote.
+type Result struct {
+	Duration float64 // seconds, as ffprobe reads it
+	Size     int64   // bytes
+}
+
+// stderrTail bounds how much of ffmpeg's stderr we keep for error messages.
+const stderrTail = 4096
+
+// waitDelay bounds how long Wait waits for ffmpeg's pipes after a kill.
+const waitDelay = 5 * time.Second
+
+// Merge cleans each chunk file (junk and ID3 tags removed, see package adts)
+// and streams the ADTS audio, in the given order, into one ffmpeg that writes
+// out: a temporary path that the caller renames once Merge succeeds. Merge
+// never holds more than one chunk in memory. On failure out is removed.
+func Merge(ctx context.Context, chunks []string, out string, opt Options) (res Result, err error) {
+	format, err := checkFormat(opt.Format)
+	if err != nil {
+		return res, err
+	}
+	if len(chunks) == 0 {
+		return res, protocol.Errorf(protocol.CodeBadPlaylist, "no chunks to merge")
+	}
+	ffmpeg, err := FindFFmpeg(opt.FFmpeg)
+	if err != nil {
+		return res, err
+	}
+	ffprobe := opt.FFprobe
+	if ffprobe == "" {
+		if ffprobe, err = FFprobeFor(ffmpeg); err != nil {
+			return res, err
+		}
+	}
+	var total int64
+	for _, c := range chunks {
+		fi, err := os.Stat(c)
+		if err != nil {
+			return res, diskError("chunk", err)
+		}
+		total += fi.Size()
+	}
+	cover := ""
+	if opt.CoverPath != "" {
+		if cover, err = coverCodec(opt.CoverPath); err != nil {
+			return res, err
+		}
+	}
+
+	defer func() {
+		if err != nil {
+			os.Remove(out) // never leave a half-written file behind
+		}
+	}()
+	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, format, out, cover), chunks, total, opt.Progress)
+	if err != nil {
+		return res, err
+	}
+	return verify(ctx, ffprobe, out, fed, opt.ExpectedDuration)
+}
+
+// runFFmpeg starts ffmpeg, feeds it the cleaned chunks and waits for it.
+// It returns the seconds of audio fed.
+func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total int64, progress func(done, total int64)) (float64, error) {
+	cmd := exec.CommandContext(ctx, ffmpeg, args...)
+	// Our stdout carries native-messaging frames: ffmpeg must never write
+	// there. A nil Stdout is /dev/null (NUL on Windows).
+	cmd.Stdout = nil
+	stderr := newTail(stderrTail)
+	cmd.Stderr = stderr
+	cmd.WaitDelay = waitDelay
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return 0, protocol.Errorf(protocol.CodeInternal, "ffmpeg stdin: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return 0, protocol.Errorf(protocol.CodeFFmpegMissing, "start %s: %w", ffmpeg, err)
+	}
+
+	fed, feedErr := feed(ctx, stdin, chunks, total, progress)
+	stdin.Close() // EOF tells ffmpeg to finish the file
+	if feedErr != nil {
+		// Do not wait for ffmpeg to finish a file we are going to discard.
+		cmd.Process.Kill()
+	}
+	waitErr := cmd.Wait()
+
+	switch {
+	case ctx.Err() != nil:
+		return 0, protocol.NewError(protocol.CodeCancelled, ctx.Err())
+	case feedErr != nil && hasCode(feedErr):
+		return 0, feedErr // a chunk we could not read or clean
+	case waitErr != nil || feedErr != nil:
+		return 0, ffmpegError(stderr, errors.Join(waitErr, feedErr))
+	}
+	return fed, nil
+}
+
+// feed writes the ADTS audio of every chunk to w, reusing one buffer.
+func feed(ctx context.Context, w io.Writer, chunks []string, total int64, progress func(done, total int64)) (float64, error) {
+	var (
+		buf  []byte
+		done int64
+		fed  float64
+	)
+	for i, path := range chunks {
+		if err := ctx.Err(); err != nil {
+			return fed, err
+		}
+		var err error
+		if buf, err = readInto(buf, path); err != nil {
+			return fed, diskError(fmt.Sprintf("chunk %d", i), err)
+		}
+		audio, err := adts.Clean(buf)
+		if err != nil {
+			return fed, protocol.Errorf(protocol.CodeOf(err), "chunk %d (%s): %w", i, path, err)
+		}
+		fed += adts.Duration(audio)
+		if _, err := w.Write(audio); err != nil {
+			// ffmpeg has exited: its stderr, not the pipe, will say why.
+			return fed, fmt.Errorf("write chunk %d to ffmpeg: %w", i, err)
+		}
+		done += int64(len(buf))
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	return fed, nil
+}
+
+// readInto reads the file at path into buf, growing it only when needed.
+func readInto(buf []byte, path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return buf, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return buf, err
+	}
+	n := int(fi.Size())
+	if cap(buf) < n {
+		buf = make([]byte, n, n+n/4)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return buf, fmt.Errorf("read %s: %w", path, err)
+	}
+	return buf, nil
+}
+
+// verify checks the output with ffprobe: not empty, and as long as the audio
+// fed and the playlist say. Old ffmpeg builds exit 0 after writing 2 KB.
+func verify(ctx context.Context, ffprobe, out string, fed, expected float64) (Result, error) {
+	var res Result
+	fi, err := os.Stat(out)
+	if err != nil {
+		return res, protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg exited without writing %s: %w", out, err)
+	}
+	if res.Size = fi.Size(); res.Size == 0 {
+		return res, protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg wrote an empty file")
+	}
+	info, err := Probe(ctx, ffprobe, out)
+	if err != nil {
+		return res, err
+	}
+	res.Duration = info.Duration
+	if !near(info.Duration, fed) {
+		return res, protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg wrote %.1f s of audio but was given %.1f s", info.Duration, fed)
+	}
+	if expected > 0 && !near(info.Duration, expected) {
+		return res, protocol.Errorf(protocol.CodeFFmpegFailed, "the file holds %.1f s of audio but the playlist lists %.1f s: chunks are missing", info.Duration, expected)
+	}
+	return res, nil
+}
+
+// near reports whether got is within max(1 s, 0.1%) of want.
+func near(got, want float64) bool {
+	return math.Abs(got-want) <= math.Max(1, want*0.001)
+}
+
+// ffmpegError turns a failed run into ffmpeg_failed with ffmpeg's last line,
+// or disk when that line says the disk is full.
+func ffmpegError(stderr *tailBuffer, cause error) error {
+	line := stderr.lastLine()
+	low := strings.ToLower(stderr.String())
+	if strings.Contains(low, "no space left on device") || strings.Contains(low, "disk quota exceeded") {
+		return protocol.Errorf(protocol.CodeDisk, "ffmpeg could not write the file: %s: %w", line, cause)
+	}
+	if line == "" {
+		return protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg failed: %w", cause)
+	}
+	return protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg failed: %s: %w", line, cause)
+}
+
+// diskError codes a file error: disk for a full disk or an unreadable file.
+func diskError(what string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return protocol.Errorf(protocol.CodeDisk, "%s: disk full: %w", what, err)
+	}
+	return protocol.Errorf(protocol.CodeDisk, "%s: %w", what, err)
+}
+
+// hasCode reports whether err carries a protocol code.
+func hasCode(err error) bool {
+	var pe *protocol.Error
+	return errors.As(err, &pe)
+}
