@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -24,6 +21,8 @@ func init() { nativeHost = runNative }
 type driverConfig struct {
 	Env *Env
 	Log zerolog.Logger
+	// Secret registers a value (a cookie) the logs must mask.
+	Secret func(string)
 }
 
 // newDriver builds the job engine for the native host. The engine's side
@@ -40,7 +39,8 @@ func runNative(env *Env, args []string) (code int) {
 		fmt.Fprintf(env.Stderr, "spacekeep: %v\n", err)
 		return exitError
 	}
-	log, closeLog, logFile := openNativeLog(env)
+	log, closeLog, secret := openLog(env, true, "native")
+	logFile := logFilePath(env)
 	defer closeLog()
 	defer func() {
 		if v := recover(); v != nil {
@@ -50,7 +50,7 @@ func runNative(env *Env, args []string) (code int) {
 	}()
 	log.Info().Str("caller", caller).Str("version", Version).Msg("native host started")
 
-	d, err := buildDriver(env, log)
+	d, err := buildDriver(env, log, secret)
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start the job engine")
 		d = noDriver{err: err}
@@ -102,47 +102,11 @@ func nativeCaller(args []string) (string, error) {
 	return "", fmt.Errorf("not started by a browser: %q", args[0])
 }
 
-func buildDriver(env *Env, log zerolog.Logger) (job.Driver, error) {
+func buildDriver(env *Env, log zerolog.Logger, secret func(string)) (job.Driver, error) {
 	if newDriver == nil {
 		return nil, errors.New("this build has no download engine")
 	}
-	return newDriver(driverConfig{Env: env, Log: log})
-}
-
-// logFilePath is the native host's log file: $SPACEKEEP_LOG_FILE, else
-// spacekeep/host.log in the user's cache folder.
-func logFilePath(env *Env) string {
-	if p := env.Getenv("SPACEKEEP_LOG_FILE"); p != "" {
-		return p
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "spacekeep", "host.log")
-}
-
-// openNativeLog logs JSON to stderr (the browser keeps it) and to the log
-// file, never to stdout. Level from $SPACEKEEP_LOG (default info).
-// TODO: switch to logging.New once host/logging lands, for its secret redactor;
-// the session never logs cookies or payloads either way.
-func openNativeLog(env *Env) (zerolog.Logger, func(), string) {
-	level, err := zerolog.ParseLevel(strings.ToLower(env.Getenv("SPACEKEEP_LOG")))
-	if err != nil || level == zerolog.NoLevel {
-		level = zerolog.InfoLevel
-	}
-	var w io.Writer = env.Stderr
-	closeFn := func() {}
-	path := logFilePath(env)
-	if path != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-			if f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
-				w = zerolog.MultiLevelWriter(env.Stderr, f)
-				closeFn = func() { f.Close() }
-			}
-		}
-	}
-	return zerolog.New(w).Level(level).With().Timestamp().Str("mode", "native").Logger(), closeFn, path
+	return newDriver(driverConfig{Env: env, Log: log, Secret: secret})
 }
 
 // noDriver stands in when the engine cannot start: every job request fails

@@ -496,7 +496,7 @@ func TestChunkFaultsFireOnce(t *testing.T) {
 	// Spec: FailEvery 4 (index 3, 7, 11), ResetEvery 5 (4, 9), ShortEvery 7 (6, 13).
 	want := map[int]string{3: "503", 7: "503", 11: "503", 4: "reset", 9: "reset", 6: "short", 13: "short"}
 	for i, name := range names {
-		code, body, err := c.cdn(base + name)
+		code, _, err := c.cdn(base + name)
 		got := "ok"
 		switch {
 		case err != nil && errors.Is(err, io.ErrUnexpectedEOF):
@@ -515,7 +515,7 @@ func TestChunkFaultsFireOnce(t *testing.T) {
 		if got != w {
 			t.Errorf("chunk %d first try: %s, want %s", i, got, w)
 		}
-		code, body, err = c.cdn(base + name)
+		code, body, err := c.cdn(base + name)
 		if err != nil || code != 200 || len(body) < 1000 {
 			t.Errorf("chunk %d second try: %d %v", i, code, err)
 		}

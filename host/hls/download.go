@@ -264,7 +264,7 @@ func (d *downloader) fetch(ctx context.Context, idx int) result {
 	if resp.ContentLength >= 0 && n != resp.ContentLength {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "chunk %d: got %d of %d bytes", idx, n, resp.ContentLength)}
 	}
-	if _, err := adts.Clean(buf.Bytes()); err != nil {
+	if _, err := adts.Frames(buf.Bytes()); err != nil {
 		// A CDN error page with status 200 or a damaged body: fetch again.
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
 	}
@@ -280,7 +280,7 @@ func haveChunk(p string) (int64, bool) {
 	if err != nil || len(b) == 0 {
 		return 0, false
 	}
-	if _, err := adts.Clean(b); err != nil {
+	if _, err := adts.Frames(b); err != nil {
 		os.Remove(p) // damaged by a crash: fetch it again
 		return 0, false
 	}
@@ -301,4 +301,3 @@ func writeFileAtomic(p string, b []byte) error {
 	}
 	return nil
 }
-

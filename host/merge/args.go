@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -52,8 +54,8 @@ func buildArgs(opt Options, format, out string, coverCodec string) []string {
 		args = append(args, "-map", "0:a")
 	}
 	for _, kv := range opt.Tags.pairs() {
-		if kv[1] != "" {
-			args = append(args, "-metadata", kv[0]+"="+kv[1])
+		if v := tagValue(kv[1]); v != "" {
+			args = append(args, "-metadata", kv[0]+"="+v)
 		}
 	}
 	switch format {
@@ -99,4 +101,26 @@ func checkFormat(f string) (string, error) {
 		return FormatMP3, nil
 	}
 	return "", protocol.Errorf(protocol.CodeBadRequest, "unknown format %q (want m4a or mp3)", f)
+}
+
+// tagValue makes an untrusted title fit for a command-line argument and a
+// tag: no NUL (exec refuses it) nor other control characters, valid UTF-8,
+// at most 1,000 bytes.
+func tagValue(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			if r == '\n' || r == '\t' {
+				return ' '
+			}
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	for len(s) > 1000 {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
 }

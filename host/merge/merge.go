@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -108,7 +109,11 @@ func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total 
 		return 0, protocol.Errorf(protocol.CodeInternal, "ffmpeg stdin: %w", err)
 	}
 	if err := cmd.Start(); err != nil {
-		return 0, protocol.Errorf(protocol.CodeFFmpegMissing, "start %s: %w", ffmpeg, err)
+		code := protocol.CodeFFmpegFailed
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrPermission) {
+			code = protocol.CodeFFmpegMissing
+		}
+		return 0, protocol.Errorf(code, "start %s: %w", ffmpeg, err)
 	}
 
 	fed, feedErr := feed(ctx, stdin, chunks, total, progress)

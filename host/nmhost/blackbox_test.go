@@ -50,7 +50,7 @@ func startBin(t *testing.T, args ...string) *proc {
 	home := t.TempDir()
 	cmd := exec.Command(hostBin, args...)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "SPACEKEEP_LOG_FILE="+filepath.Join(home, "host.log"))
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "SPACEKEEP_LOG_DIR="+home)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

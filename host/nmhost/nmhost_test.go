@@ -227,7 +227,7 @@ func (h *harness) nextReply() map[string]any {
 }
 
 // finish closes the input and returns Serve's result and the remaining frames.
-func (h *harness) finish() (error, []map[string]any) {
+func (h *harness) finish() ([]map[string]any, error) {
 	h.t.Helper()
 	h.in.Close()
 	var rest []map[string]any
@@ -237,7 +237,7 @@ func (h *harness) finish() (error, []map[string]any) {
 	if err := <-h.outErr; err != io.EOF {
 		h.t.Fatalf("out ended with %v: something other than frames reached it", err)
 	}
-	return <-h.done, rest
+	return rest, <-h.done
 }
 
 func req(id any, typ string, payload any) map[string]any {
@@ -287,7 +287,7 @@ func TestHelloFirstThenReplies(t *testing.T) {
 	if r := h.nextReply(); r["id"] != float64(2) || fmt.Sprint(r["result"]) != "map[jobs:[]]" {
 		t.Fatalf("jobs.list: %v", r)
 	}
-	if err, _ := h.finish(); err != nil {
+	if _, err := h.finish(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -362,7 +362,7 @@ func TestProgressCoalesced(t *testing.T) {
 	h.d.emit(protocol.Event{Type: protocol.TypeJobProgress, Job: "j", ChunksDone: n + 1})
 	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "j", Path: "/p"})
 	h.d.emit(protocol.Event{Type: protocol.TypeJobProgress, Job: "j", ChunksDone: n + 2}) // stale, after done
-	_, frames := h.finish()
+	frames, _ := h.finish()
 	var progress []float64
 	for i, f := range frames {
 		switch f["type"] {
@@ -380,7 +380,9 @@ func TestProgressCoalesced(t *testing.T) {
 	if len(progress) == 0 || len(progress) > 10 {
 		t.Fatalf("%d progress frames for %d events (emitting took %v): %v", len(progress), n, emitTime, progress)
 	}
-	if progress[len(progress)-1] != n {
+	// n+1 may be flushed before done arrives (a tick can fall between the
+	// two) or dropped by it; either way nothing older than n is last.
+	if last := progress[len(progress)-1]; last != n && last != n+1 {
 		t.Fatalf("latest progress lost: %v", progress)
 	}
 	for i := 1; i < len(progress); i++ {
@@ -465,7 +467,7 @@ func TestRepliesUnderEventFlood(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
-	if err, _ := h.finish(); err != nil {
+	if _, err := h.finish(); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -476,7 +478,7 @@ func TestEOFMidJobClosesDriver(t *testing.T) {
 	h.send(req(1, "download.start", map[string]any{"space": "1", "cookies": cookies}))
 	h.nextReply()
 	h.d.emit(protocol.Event{Type: protocol.TypeJobProgress, Job: "job-1", ChunksDone: 5})
-	err, rest := h.finish()
+	rest, err := h.finish()
 	if err != nil {
 		t.Fatalf("EOF: %v", err)
 	}
@@ -509,7 +511,7 @@ func TestTruncatedInputIsAnError(t *testing.T) {
 	h := startHost(t, Options{})
 	h.next()
 	h.in.Write([]byte{10, 0})
-	err, _ := h.finish()
+	_, err := h.finish()
 	if !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("got %v", err)
 	}

@@ -32,6 +32,7 @@ type config struct {
 	connBW, downlink int64
 	helloRuns        int
 	ffmpeg           string
+	compare          bool
 }
 
 func main() {
@@ -44,6 +45,7 @@ func main() {
 	flag.Int64Var(&c.downlink, "downlink", 8_000_000, "bytes per second shared by all connections")
 	flag.IntVar(&c.helloRuns, "hello-runs", 20, "host starts to time until hello")
 	flag.StringVar(&c.ffmpeg, "ffmpeg", "", "ffmpeg for the fake's audio")
+	flag.BoolVar(&c.compare, "compare", false, "also time ffmpeg and yt-dlp on the same shaped Space (slow)")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "spacebench:", err)
@@ -79,6 +81,10 @@ func run(c config) error {
 			return err
 		}
 		fmt.Printf("%-34s median %.1f ms, worst %.1f ms (target < 20 ms)\n", "host start to hello frame", ms(med), ms(worst))
+	}
+	if c.compare {
+		fmt.Println()
+		return compare(c)
 	}
 	return nil
 }

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spacekeep/spacekeep/host/cookiefile"
+	"github.com/spacekeep/spacekeep/host/job"
+	"github.com/spacekeep/spacekeep/host/naming"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+func init() {
+	register(&command{name: "download", summary: "download a Space to an audio file", run: runDownload})
+}
+
+type downloadFlags struct {
+	out, format, template, cookies, ffmpeg string
+	json, infoJSON, quiet                  bool
+	concurrency                            int
+}
+
+func (f *downloadFlags) set(fs *flag.FlagSet) {
+	fs.StringVar(&f.out, "o", ".", "output `folder`")
+	fs.StringVar(&f.format, "format", "m4a", "m4a (the original audio, no re-encode) or mp3")
+	fs.StringVar(&f.template, "name-template", naming.DefaultTemplate, "file name `template`: {date} {time} {title} {host} {handle} {id} {state}")
+	fs.StringVar(&f.cookies, "cookies", "", "Netscape cookies.txt `file` with your x.com auth_token and ct0 (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0)")
+	fs.StringVar(&f.ffmpeg, "ffmpeg", "", "ffmpeg `path` (default: the one on PATH)")
+	fs.BoolVar(&f.json, "json", false, "print one JSON event per line on stdout")
+	fs.BoolVar(&f.infoJSON, "write-info-json", false, "write the Space's metadata to <file>.info.json")
+	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "parallel connections `N` (default: found automatically)")
+}
+
+func runDownload(env *Env, args []string) int {
+	var f downloadFlags
+	fs := flag.NewFlagSet("spacekeep download", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	f.set(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(env.Stderr, "Usage: spacekeep download [flags] <Space URL or id>")
+		fs.PrintDefaults()
+	}
+	space, err := parseInterspersed(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if space == "" {
+		fs.Usage()
+		return exitUsage
+	}
+	if f.format != "m4a" && f.format != "mp3" {
+		return fail(env, protocol.Errorf(protocol.CodeBadRequest, "--format must be m4a or mp3, not %q", f.format))
+	}
+	cookies, err := loadCookies(env, f.cookies)
+	if err != nil {
+		return fail(env, err)
+	}
+	out, err := filepath.Abs(f.out)
+	if err != nil {
+		return fail(env, protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q", f.out))
+	}
+
+	log, closeLog, redact := openLog(env, env.Getenv("SPACEKEEP_LOG") != "", "download")
+	defer closeLog()
+	cacheDir, err := cacheRoot(env)
+	if err != nil {
+		return fail(env, err)
+	}
+	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
+		Secret: redact, Log: log})
+	defer m.Close()
+
+	events := newEventPrinter(env, f.json, f.quiet)
+	unsub := m.Subscribe(events.handle)
+	defer unsub()
+	id, err := m.Start(protocol.DownloadStart{Space: space, Cookies: cookies, Options: protocol.Options{
+		OutputDir: out, Format: f.format, NameTemplate: f.template, Concurrency: f.concurrency, WriteInfoJSON: f.infoJSON}})
+	if err != nil {
+		return fail(env, err)
+	}
+	stop := context.AfterFunc(env.Ctx, func() { m.Cancel(id) })
+	defer stop()
+	final, err := m.Wait(context.Background(), id)
+	if err != nil {
+		return fail(env, err)
+	}
+	events.finish()
+	if final.Type != protocol.TypeJobDone {
+		if !f.json {
+			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", oneLine(final.Message))
+		}
+		return protocol.ExitCodes[final.Code]
+	}
+	if !f.json {
+		fmt.Fprintln(env.Stdout, final.Path)
+	}
+	return exitOK
+}
+
+// parseInterspersed lets flags follow the Space, as people type them.
+func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) > 1 {
+		fmt.Fprintf(fs.Output(), "one Space at a time, got %d: %s\n", len(pos), strings.Join(pos, " "))
+		return "", fmt.Errorf("too many arguments")
+	}
+	if len(pos) == 0 {
+		return "", nil
+	}
+	return pos[0], nil
+}
+
+func loadCookies(env *Env, file string) (protocol.Cookies, error) {
+	if file != "" {
+		fh, err := os.Open(file)
+		if err != nil {
+			return protocol.Cookies{}, protocol.Errorf(protocol.CodeAuth, "cannot read the cookies file: %w", err)
+		}
+		defer fh.Close()
+		return cookiefile.Parse(fh)
+	}
+	if c, ok := cookiefile.FromEnv(env.Getenv); ok {
+		return c, nil
+	}
+	return protocol.Cookies{}, protocol.Errorf(protocol.CodeAuth,
+		"No x.com session: pass --cookies cookies.txt (exported from a browser where you are logged in to x.com) or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0. The browser extension does this for you.")
+}
+
+// cacheRoot is where chunks wait until the merge: $SPACEKEEP_CACHE_DIR, else
+// the user's cache folder.
+func cacheRoot(env *Env) (string, error) {
+	if d := env.Getenv("SPACEKEEP_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", protocol.Errorf(protocol.CodeDisk, "no cache folder: set SPACEKEEP_CACHE_DIR (%w)", err)
+	}
+	return filepath.Join(d, "spacekeep", "downloads"), nil
+}
+
+// fail prints err's one-line reason and returns its exit code.
+func fail(env *Env, err error) int {
+	fmt.Fprintf(env.Stderr, "spacekeep: %s\n", oneLine(protocol.AsError(err).Error()))
+	return protocol.ExitCode(err)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// jsonLine writes v as one line of JSON.
+func jsonLine(w io.Writer, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	w.Write(append(b, '\n'))
+}

@@ -1,0 +1,23 @@
+package cli
+
+import (
+	"github.com/spacekeep/spacekeep/host/job"
+)
+
+// The native host drives the same job engine as `spacekeep download`;
+// nmhost fills each request's empty options from the saved settings.
+func init() {
+	newDriver = func(c driverConfig) (job.Driver, error) {
+		cache, err := cacheRoot(c.Env)
+		if err != nil {
+			return nil, err
+		}
+		return job.NewManager(job.Config{
+			APIBase:  c.Env.Getenv("SPACEKEEP_API_BASE"),
+			FFmpeg:   c.Env.Getenv("SPACEKEEP_FFMPEG"),
+			CacheDir: cache,
+			Secret:   c.Secret,
+			Log:      c.Log,
+		}), nil
+	}
+}

@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"path/filepath"
+
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/logging"
+)
+
+// logDir is where the log file goes: $SPACEKEEP_LOG_DIR, else the user's
+// cache folder (spacekeep/logs).
+func logDir(env *Env) string {
+	if d := env.Getenv("SPACEKEEP_LOG_DIR"); d != "" {
+		return d
+	}
+	d, err := logging.DefaultDir()
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
+// logFilePath is the log file's path, for doctor and error messages.
+func logFilePath(env *Env) string {
+	d := logDir(env)
+	if d == "" {
+		return ""
+	}
+	return filepath.Join(d, logging.FileName)
+}
+
+// openLog starts a command's logging: JSON lines in the log file, and human
+// lines on stderr when console is set (never stdout). Everything passes the
+// returned secret function's redactor, which the job engine feeds the
+// cookie values as soon as it receives them.
+func openLog(env *Env, console bool, mode string) (zerolog.Logger, func(), func(string)) {
+	red := logging.NewRedactor()
+	opts := logging.Options{Dir: logDir(env), Level: env.Getenv(logging.EnvLevel), Redactor: red}
+	if console {
+		opts.Console = env.Stderr
+	}
+	log, closer, err := logging.New(opts)
+	if err != nil {
+		// No log file (a read-only home, say): log to stderr only, still redacted.
+		level, _ := logging.ParseLevel(opts.Level)
+		log = zerolog.New(red.Wrap(env.Stderr)).Level(level).With().Timestamp().Logger()
+		log.Warn().Err(err).Msg("no log file")
+		return log.With().Str("mode", mode).Logger(), func() {}, red.AddSecret
+	}
+	return log.With().Str("mode", mode).Logger(), func() { closer.Close() }, red.AddSecret
+}

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// eventPrinter shows a download's events: JSON lines on stdout with --json,
+// else a progress bar on a terminal's stderr or a line now and then in a log.
+type eventPrinter struct {
+	mu       sync.Mutex
+	env      *Env
+	json     bool
+	quiet    bool
+	tty      bool
+	stage    string
+	last     time.Time
+	drawn    bool
+	interval time.Duration
+}
+
+func newEventPrinter(env *Env, jsonOut, quiet bool) *eventPrinter {
+	p := &eventPrinter{env: env, json: jsonOut, quiet: quiet, interval: 5 * time.Second}
+	if f, ok := env.Stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		p.tty, p.interval = true, 100*time.Millisecond
+	}
+	if jsonOut {
+		p.interval = 250 * time.Millisecond
+	}
+	return p
+}
+
+func (p *eventPrinter) handle(ev protocol.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	changed := ev.Stage != p.stage
+	p.stage = ev.Stage
+	final := ev.Type != protocol.TypeJobProgress
+	if !changed && !final && time.Since(p.last) < p.interval {
+		return
+	}
+	p.last = time.Now()
+	if p.json {
+		jsonLine(p.env.Stdout, ev)
+		return
+	}
+	if p.quiet || final {
+		return
+	}
+	line := describe(ev)
+	if p.tty {
+		fmt.Fprintf(p.env.Stderr, "\r\033[K%s", line)
+		p.drawn = true
+		return
+	}
+	fmt.Fprintln(p.env.Stderr, line)
+}
+
+// finish ends the progress bar's line.
+func (p *eventPrinter) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprintln(p.env.Stderr)
+		p.drawn = false
+	}
+}
+
+func describe(ev protocol.Event) string {
+	title := ""
+	if ev.Space != nil && ev.Space.Title != "" {
+		title = ev.Space.Title
+		if r := []rune(title); len(r) > 40 {
+			title = string(r[:39]) + "…"
+		}
+		title = " " + title
+	}
+	switch ev.Stage {
+	case protocol.StageQueued, protocol.StageResolving:
+		return "Looking up the Space…"
+	case protocol.StageFetching:
+		if ev.ChunksTotal == 0 {
+			return "Fetching" + title
+		}
+		return fmt.Sprintf("%s %d/%d chunks  %s  %s/s  ETA %s %s", bar(ev.ChunksDone, ev.ChunksTotal, 24),
+			ev.ChunksDone, ev.ChunksTotal, mb(ev.Bytes), mb(int64(ev.Speed)), eta(ev.ETA), title)
+	case protocol.StageMerging:
+		return "Merging with ffmpeg… " + mb(ev.Bytes) + title
+	}
+	return ev.Stage
+}
+
+func bar(done, total, width int) string {
+	n := 0
+	if total > 0 {
+		n = done * width / total
+	}
+	return "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + "]"
+}
+
+func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/1e6) }
+
+func eta(s float64) string {
+	if s <= 0 {
+		return "--:--"
+	}
+	d := time.Duration(s * float64(time.Second)).Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}

@@ -1,0 +1,301 @@
+package job
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/fakex"
+	"github.com/spacekeep/spacekeep/host/merge"
+	"github.com/spacekeep/spacekeep/host/testaudio"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// env is one fake x.com with a Manager pointed at it.
+type env struct {
+	t       *testing.T
+	x       *fakex.Server
+	m       *Manager
+	out     string
+	cache   string
+	cookies protocol.Cookies
+	logs    *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func newEnv(t *testing.T, opts fakex.Options, specs ...fakex.SpaceSpec) *env {
+	t.Helper()
+	x, err := fakex.New(opts)
+	if err != nil {
+		t.Fatalf("fakex.New: %v", err)
+	}
+	if len(specs) == 0 {
+		specs = fakex.DefaultSpaces()
+	}
+	for _, s := range specs {
+		x.AddSpace(s)
+	}
+	if err := x.Start(); err != nil {
+		t.Fatalf("fakex.Start: %v", err)
+	}
+	t.Cleanup(x.Close)
+	auth, ct0 := x.Session()
+	e := &env{t: t, x: x, out: t.TempDir(), cache: t.TempDir(), cookies: protocol.Cookies{AuthToken: auth, CT0: ct0}, logs: &syncBuffer{}}
+	e.m = NewManager(Config{APIBase: x.APIBase(), CacheDir: e.cache, Log: zerolog.New(e.logs).Level(zerolog.DebugLevel)})
+	t.Cleanup(e.m.Close)
+	return e
+}
+
+// download runs one job to its end and returns its final event.
+func (e *env) download(space string, o protocol.Options) protocol.Event {
+	e.t.Helper()
+	if o.OutputDir == "" {
+		o.OutputDir = e.out
+	}
+	id, err := e.m.Start(protocol.DownloadStart{Space: space, Cookies: e.cookies, Options: o})
+	if err != nil {
+		e.t.Fatalf("Start(%s): %v", space, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ev, err := e.m.Wait(ctx, id)
+	if err != nil {
+		e.t.Fatalf("Wait: %v", err)
+	}
+	return ev
+}
+
+// checkSecrets fails if a cookie value reached the logs, or a cookie the CDN.
+func (e *env) checkSecrets(extra ...string) {
+	e.t.Helper()
+	for _, s := range append([]string{e.cookies.AuthToken, e.cookies.CT0}, extra...) {
+		if strings.Contains(e.logs.String(), s) {
+			e.t.Errorf("a cookie value reached the log")
+		}
+	}
+	for _, r := range e.x.Requests() {
+		if r.Listener == "cdn" && r.HasCookie {
+			e.t.Errorf("cookies were sent to the CDN: %s", r.Path)
+		}
+	}
+}
+
+func chunksOf(t *testing.T, x *fakex.Server, id string) int {
+	spec, ok := x.Space(id)
+	if !ok {
+		t.Fatalf("no Space %s", id)
+	}
+	return spec.Chunks
+}
+
+func TestDownloadDemoIsCompleteTaggedAndInOrder(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	ev := e.download("https://x.com/i/spaces/"+fakex.DemoID+"/peek", protocol.Options{WriteInfoJSON: true})
+	if ev.Type != protocol.TypeJobDone {
+		t.Fatalf("job ended with %+v", ev)
+	}
+	if filepath.Dir(ev.Path) != e.out || !strings.HasSuffix(ev.Path, "["+fakex.DemoID+"].m4a") {
+		t.Errorf("path %s: want a file named for the Space inside %s", ev.Path, e.out)
+	}
+	if !strings.Contains(filepath.Base(ev.Path), "@spacekeeper - Keeping Spaces- a demo") && !strings.Contains(filepath.Base(ev.Path), "@spacekeeper - Keeping Spaces") {
+		t.Errorf("file name %q lacks host and title", filepath.Base(ev.Path))
+	}
+	n := chunksOf(t, e.x, fakex.DemoID)
+	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
+		t.Fatalf("the file is not the Space's audio, complete and in order: %v", err)
+	}
+	ffprobe, _ := merge.FFprobeFor("/usr/bin/ffmpeg")
+	info, err := merge.Probe(context.Background(), ffprobe, ev.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"title": "Keeping Spaces: a demo", "artist": "Space Keeper (@spacekeeper)",
+		"comment": "https://x.com/i/spaces/" + fakex.DemoID} {
+		if got := info.Tags[k]; got != want {
+			t.Errorf("tag %s = %q, want %q", k, got, want)
+		}
+	}
+	if !info.HasCover {
+		t.Error("no cover art")
+	}
+	if info.Codec != "aac" {
+		t.Errorf("codec %s, want aac copied as is", info.Codec)
+	}
+	if _, err := os.Stat(strings.TrimSuffix(ev.Path, ".m4a") + ".info.json"); err != nil {
+		t.Errorf("no info json: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(e.cache, fakex.DemoID)); !os.IsNotExist(err) {
+		t.Errorf("cache not removed after success: %v", err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(e.out, ".*")); len(m) > 0 {
+		t.Errorf("temporary files left in the output folder: %v", m)
+	}
+	e.checkSecrets()
+}
+
+func TestDownloadSurvivesXQuirks(t *testing.T) {
+	e := newEnv(t, fakex.Options{RequiredFeatures: []string{"brand_new_feature_enabled", "another_flag_enabled"},
+		DeadQueryIDs: []string{"rC2zlE1t7SHbVG8obPZliQ"}, RateLimitFirst: 1})
+	for _, id := range []string{fakex.LegacyMasterID, fakex.TimedOutID, fakex.WrappedID, fakex.TWPrefixID,
+		fakex.Playlist404ID, fakex.JunkID, fakex.FlakyChunksID} {
+		t.Run(id, func(t *testing.T) {
+			ev := e.download(id, protocol.Options{})
+			if ev.Type != protocol.TypeJobDone {
+				t.Fatalf("job ended with %+v", ev)
+			}
+			if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, chunksOf(t, e.x, id)); err != nil {
+				t.Fatalf("bad audio: %v", err)
+			}
+		})
+	}
+	e.checkSecrets()
+}
+
+func TestDownloadRefusesWithClearCodes(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	for id, code := range map[string]protocol.Code{
+		fakex.NoReplayID:   protocol.CodeNotReplayable,
+		fakex.NotStartedID: protocol.CodeNotStarted,
+		fakex.LiveID:       protocol.CodeLive,
+		fakex.CanceledID:   protocol.CodeNotReplayable,
+		fakex.VideoID:      protocol.CodeVideoSpace,
+		"1AAAAAAAAAAAA":    protocol.CodeNotFound,
+	} {
+		ev := e.download(id, protocol.Options{})
+		if ev.Type != protocol.TypeJobFailed || ev.Code != code {
+			t.Errorf("%s: got %s %s (%s), want failed %s", id, ev.Type, ev.Code, ev.Message, code)
+		}
+		if ev.Message == "" {
+			t.Errorf("%s: no message", id)
+		}
+	}
+	entries, _ := os.ReadDir(e.out)
+	if len(entries) != 0 {
+		t.Errorf("failed jobs left files: %v", entries)
+	}
+}
+
+func TestDownloadBadCookies(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	e.cookies = protocol.Cookies{AuthToken: "notavalidtoken123", CT0: "notavalidct0456"}
+	ev := e.download(fakex.DemoID, protocol.Options{})
+	if ev.Code != protocol.CodeAuth {
+		t.Fatalf("got %+v, want auth_required", ev)
+	}
+	if strings.Contains(ev.Message, "notavalid") {
+		t.Errorf("the error shows a cookie value: %s", ev.Message)
+	}
+	e.checkSecrets("notavalidtoken123", "notavalidct0456")
+	e.cookies.CT0 = ""
+	if _, err := e.m.Start(protocol.DownloadStart{Space: fakex.DemoID, Cookies: e.cookies}); protocol.CodeOf(err) != protocol.CodeAuth {
+		t.Errorf("a missing ct0: %v, want auth_required", err)
+	}
+}
+
+func TestHostileTitleStaysInsideTheFolder(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	ev := e.download(fakex.HostileTitleID, protocol.Options{Format: "m4a"})
+	if ev.Type != protocol.TypeJobDone {
+		t.Fatalf("job ended with %+v", ev)
+	}
+	if filepath.Dir(ev.Path) != e.out {
+		t.Fatalf("wrote %s outside %s", ev.Path, e.out)
+	}
+	name := filepath.Base(ev.Path)
+	if strings.ContainsAny(name, "/\\\x00<>:\"|?*") || len(name) > 255 {
+		t.Errorf("unsafe file name %q", name)
+	}
+	// The same Space again never overwrites the first file.
+	ev2 := e.download(fakex.HostileTitleID, protocol.Options{})
+	if ev2.Type != protocol.TypeJobDone || ev2.Path == ev.Path {
+		t.Fatalf("second download: %+v (first at %s)", ev2, ev.Path)
+	}
+}
+
+func TestCancelThenResumeFetchesNothingTwice(t *testing.T) {
+	e := newEnv(t, fakex.Options{Latency: 20 * time.Millisecond, ConnBandwidth: 200 << 10},
+		fakex.SpaceSpec{ID: fakex.DemoID, Title: "Slow", State: fakex.StateEnded, Replayable: true, Chunks: 40,
+			HostName: "H", HostHandle: "h"})
+	id, err := e.m.Start(protocol.DownloadStart{Space: fakex.DemoID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out, Concurrency: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Cancel once some, not all, chunks are on disk.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		hits := e.x.ChunkHits(fakex.DemoID)
+		if len(hits) >= 5 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	asked := time.Now()
+	e.m.Cancel(id)
+	ev, _ := e.m.Wait(context.Background(), id)
+	if ev.Code != protocol.CodeCancelled {
+		t.Fatalf("cancel ended with %+v", ev)
+	}
+	if d := time.Since(asked); d > time.Second {
+		t.Errorf("cancel took %s", d)
+	}
+	kept, _ := filepath.Glob(filepath.Join(e.cache, fakex.DemoID, "chunks", "chunk_*"))
+	if len(kept) == 0 {
+		t.Fatal("cancel kept no chunk")
+	}
+	hitsAtCancel := e.x.ChunkHits(fakex.DemoID)
+	ev = e.download(fakex.DemoID, protocol.Options{})
+	if ev.Type != protocol.TypeJobDone {
+		t.Fatalf("resume ended with %+v", ev)
+	}
+	// Chunks on disk are never fetched again; only those cut off by the
+	// cancel (at most the two in flight) are fetched a second time.
+	again := 0
+	for i, n := range e.x.ChunkHits(fakex.DemoID) {
+		if n > hitsAtCancel[i] && hitsAtCancel[i] > 0 {
+			again++
+		}
+		if n > 2 {
+			t.Errorf("chunk %d fetched %d times", i, n)
+		}
+	}
+	if again > 2 {
+		t.Errorf("%d chunks fetched again after the cancel, though %d were on disk", again, len(kept))
+	}
+	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, 40); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSpaceInfo(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	info, err := e.m.SpaceInfo(context.Background(), protocol.SpaceQuery{Space: fakex.LegacyMasterID, Cookies: e.cookies})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.HostHandle != "oldtimer" || !info.Replayable || info.State != "Ended" || info.Title == "" {
+		t.Errorf("info = %+v", info)
+	}
+}

@@ -1,0 +1,296 @@
+package job
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/spaceurl"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// Config configures a Manager.
+type Config struct {
+	// APIBase is X's API base URL; empty means https://x.com.
+	APIBase string
+	// APIClient calls X's API; CDNClient fetches playlists, chunks and
+	// avatars. nil means defaults tuned for many parallel chunk requests.
+	APIClient, CDNClient *http.Client
+	// FFmpeg is the ffmpeg to use; empty means the one on PATH.
+	FFmpeg string
+	// CacheDir holds one folder per Space while it downloads.
+	CacheDir string
+	// MaxConns caps connections across all jobs; 0 means 64.
+	MaxConns int
+	// Defaults fill a request's empty options.
+	Defaults protocol.Settings
+	// Secret registers a value the logs must never show (the cookies).
+	Secret func(string)
+	Log    zerolog.Logger
+}
+
+// Manager runs download jobs in this process. It implements Driver.
+type Manager struct {
+	cfg   Config
+	slots chan struct{}
+
+	mu     sync.Mutex
+	jobs   map[string]*entry
+	subs   map[int]func(protocol.Event)
+	nextID int
+	closed bool
+	wg     sync.WaitGroup
+}
+
+type entry struct {
+	id      string
+	spaceID string
+	started time.Time
+	cancel  context.CancelFunc
+	last    protocol.Event
+	running bool
+}
+
+var _ Driver = (*Manager)(nil)
+
+// NewManager returns a Manager; Close it to stop its jobs.
+func NewManager(cfg Config) *Manager {
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = 64
+	}
+	if cfg.APIClient == nil {
+		cfg.APIClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.CDNClient == nil {
+		cfg.CDNClient = NewCDNClient(cfg.MaxConns)
+	}
+	if cfg.Secret == nil {
+		cfg.Secret = func(string) {}
+	}
+	return &Manager{cfg: cfg, slots: make(chan struct{}, cfg.MaxConns),
+		jobs: map[string]*entry{}, subs: map[int]func(protocol.Event){}}
+}
+
+// NewCDNClient returns a client for the CDN: keep-alive connections for as
+// many parallel requests as we make, and a timeout per request so that a
+// stalled connection is retried rather than waited on.
+func NewCDNClient(maxConns int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = maxConns * 2
+	tr.MaxIdleConnsPerHost = maxConns
+	tr.ResponseHeaderTimeout = 30 * time.Second
+	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}
+}
+
+// Start queues a download and returns its job id. Starting a Space that is
+// already downloading returns that job's id: two writers to one cache
+// would fight.
+func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
+	spaceID, err := spaceurl.Parse(req.Space)
+	if err != nil {
+		return "", err
+	}
+	if req.Cookies.AuthToken == "" || req.Cookies.CT0 == "" {
+		return "", protocol.NewError(protocol.CodeAuth, nil)
+	}
+	m.cfg.Secret(req.Cookies.AuthToken)
+	m.cfg.Secret(req.Cookies.CT0)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return "", protocol.Errorf(protocol.CodeInternal, "spacekeep is shutting down")
+	}
+	for _, e := range m.jobs {
+		if e.spaceID == spaceID && e.running {
+			return e.id, nil
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true}
+	e.last = protocol.Event{Type: protocol.TypeJobProgress, Job: e.id, Stage: protocol.StageQueued,
+		Space: &protocol.SpaceInfo{ID: spaceID, URL: spaceurl.URL(spaceID)}}
+	m.jobs[e.id] = e
+	m.wg.Add(1)
+	go m.run(ctx, e, spaceID, req)
+	return e.id, nil
+}
+
+func newID() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protocol.DownloadStart) {
+	defer m.wg.Done()
+	defer e.cancel()
+	r := &runner{m: m, job: e.id, spaceID: spaceID, req: req, log: m.cfg.Log.With().Str("job", e.id).Str("space", spaceID).Logger()}
+	var (
+		done protocol.Event
+		err  error
+	)
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				r.log.Error().Interface("panic", p).Bytes("stack", debug.Stack()).Msg("job panicked")
+				err = protocol.Errorf(protocol.CodeInternal, "%s (%v)", protocol.Messages[protocol.CodeInternal], p)
+			}
+		}()
+		done, err = r.run(ctx)
+	}()
+	if err != nil {
+		if ctx.Err() != nil {
+			err = protocol.NewError(protocol.CodeCancelled, nil)
+		}
+		pe := protocol.AsError(err)
+		r.log.Warn().Str("code", string(pe.Code)).Err(err).Msg("download failed")
+		ev := protocol.Event{Type: protocol.TypeJobFailed, Job: e.id, Stage: protocol.StageFailed,
+			Code: pe.Code, Message: pe.Error(), Space: m.lastSpace(e.id)}
+		m.emit(ev)
+		return
+	}
+	r.log.Info().Str("path", done.Path).Msg("download done")
+	m.emit(done)
+}
+
+// Cancel stops a job; its cache stays so that starting it again resumes.
+func (m *Manager) Cancel(id string) error {
+	m.mu.Lock()
+	e, ok := m.jobs[id]
+	m.mu.Unlock()
+	if !ok {
+		return protocol.NewError(protocol.CodeUnknownJob, nil)
+	}
+	e.cancel()
+	return nil
+}
+
+// List returns the latest event of every job, oldest first.
+func (m *Manager) List() []protocol.JobStatus {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	es := make([]*entry, 0, len(m.jobs))
+	for _, e := range m.jobs {
+		es = append(es, e)
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].started.Before(es[j].started) })
+	out := make([]protocol.JobStatus, len(es))
+	for i, e := range es {
+		out[i] = e.last
+	}
+	return out
+}
+
+// Subscribe calls fn for every event until unsubscribe is called.
+func (m *Manager) Subscribe(fn func(protocol.Event)) (unsubscribe func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	id := m.nextID
+	m.nextID++
+	m.subs[id] = fn
+	return func() {
+		m.mu.Lock()
+		delete(m.subs, id)
+		m.mu.Unlock()
+	}
+}
+
+// emit records ev as its job's latest state and hands it to subscribers.
+func (m *Manager) emit(ev protocol.Event) {
+	m.mu.Lock()
+	if e, ok := m.jobs[ev.Job]; ok {
+		if ev.Space == nil {
+			ev.Space = e.last.Space
+		}
+		e.last = ev
+		if ev.Type != protocol.TypeJobProgress {
+			e.running = false
+		}
+	}
+	subs := make([]func(protocol.Event), 0, len(m.subs))
+	for _, fn := range m.subs {
+		subs = append(subs, fn)
+	}
+	m.mu.Unlock()
+	for _, fn := range subs {
+		fn(ev)
+	}
+}
+
+func (m *Manager) lastSpace(id string) *protocol.SpaceInfo {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.jobs[id]; ok {
+		return e.last.Space
+	}
+	return nil
+}
+
+// Close cancels running jobs (their cache stays) and waits for them.
+func (m *Manager) Close() {
+	m.mu.Lock()
+	m.closed = true
+	for _, e := range m.jobs {
+		e.cancel()
+	}
+	m.mu.Unlock()
+	m.wg.Wait()
+}
+
+// Wait blocks until the job ends and returns its final event.
+func (m *Manager) Wait(ctx context.Context, id string) (protocol.Event, error) {
+	ch := make(chan protocol.Event, 1)
+	unsub := m.Subscribe(func(ev protocol.Event) {
+		if ev.Job == id && ev.Type != protocol.TypeJobProgress {
+			select {
+			case ch <- ev:
+			default:
+			}
+		}
+	})
+	defer unsub()
+	m.mu.Lock()
+	e, ok := m.jobs[id]
+	if ok && !e.running {
+		last := e.last
+		m.mu.Unlock()
+		return last, nil
+	}
+	m.mu.Unlock()
+	if !ok {
+		return protocol.Event{}, protocol.NewError(protocol.CodeUnknownJob, nil)
+	}
+	select {
+	case ev := <-ch:
+		return ev, nil
+	case <-ctx.Done():
+		return protocol.Event{}, ctx.Err()
+	}
+}
+
+// SpaceInfo looks a Space up without downloading it.
+func (m *Manager) SpaceInfo(ctx context.Context, q protocol.SpaceQuery) (protocol.SpaceInfo, error) {
+	id, err := spaceurl.Parse(q.Space)
+	if err != nil {
+		return protocol.SpaceInfo{}, err
+	}
+	m.cfg.Secret(q.Cookies.AuthToken)
+	m.cfg.Secret(q.Cookies.CT0)
+	c, err := m.apiClient(q.Cookies, q.Hints)
+	if err != nil {
+		return protocol.SpaceInfo{}, err
+	}
+	sp, err := c.AudioSpaceByID(ctx, id)
+	if err != nil {
+		return protocol.SpaceInfo{}, fmt.Errorf("look up Space %s: %w", id, err)
+	}
+	return spaceInfo(sp), nil
+}

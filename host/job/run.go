@@ -1,0 +1,303 @@
+package job
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/hls"
+	"github.com/spacekeep/spacekeep/host/merge"
+	"github.com/spacekeep/spacekeep/host/naming"
+	"github.com/spacekeep/spacekeep/host/spaceurl"
+	"github.com/spacekeep/spacekeep/host/xapi"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// cdnHeader is what X's web player sends to the CDN: no cookies, ever.
+var cdnHeader = http.Header{
+	"Referer":    {"https://x.com/"},
+	"Origin":     {"https://x.com"},
+	"User-Agent": {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"},
+}
+
+// runner carries one job through resolve → fetch → merge → done.
+type runner struct {
+	m       *Manager
+	job     string
+	spaceID string
+	req     protocol.DownloadStart
+	log     zerolog.Logger
+	space   *protocol.SpaceInfo
+}
+
+func (r *runner) progress(ev protocol.Event) {
+	ev.Type, ev.Job, ev.Space = protocol.TypeJobProgress, r.job, r.space
+	r.m.emit(ev)
+}
+
+func (m *Manager) apiClient(c protocol.Cookies, hints *protocol.APIHints) (*xapi.Client, error) {
+	return xapi.New(c, xapi.Options{Base: m.cfg.APIBase, HTTP: m.cfg.APIClient, Hints: hints, Log: m.cfg.Log})
+}
+
+func (r *runner) run(ctx context.Context) (protocol.Event, error) {
+	opt := r.options()
+	r.progress(protocol.Event{Stage: protocol.StageResolving})
+	// Without ffmpeg there is no file: say so before fetching an hour of audio.
+	if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); err != nil {
+		return protocol.Event{}, err
+	}
+	api, err := r.m.apiClient(r.req.Cookies, r.req.Hints)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	sp, err := api.AudioSpaceByID(ctx, r.spaceID)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	info := spaceInfo(sp)
+	r.space = &info
+	if err := downloadable(sp); err != nil {
+		return protocol.Event{}, err
+	}
+	st, err := api.Status(ctx, sp.MediaKey)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	plURL, err := xapi.PlaylistURL(st.Location)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	loader := &hls.Loader{Client: r.m.cfg.CDNClient, Header: cdnHeader, NotFoundPatience: 3 * time.Minute,
+		ChunkBase: xapi.ChunkBase, Log: r.log}
+	pl, _, err := loader.Media(ctx, plURL)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	chunks := hls.Chunks(pl)
+	cache := filepath.Join(r.m.cfg.CacheDir, r.spaceID)
+	if err := r.writeMeta(cache, sp); err != nil {
+		return protocol.Event{}, err
+	}
+
+	r.progress(protocol.Event{Stage: protocol.StageFetching, ChunksTotal: len(chunks)})
+	start := time.Now()
+	err = hls.Download(ctx, chunks, hls.Options{
+		Client: r.m.cfg.CDNClient, Header: cdnHeader, Dir: filepath.Join(cache, "chunks"),
+		MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
+		Progress: func(p hls.Progress) {
+			ev := protocol.Event{Stage: protocol.StageFetching, ChunksDone: p.Done, ChunksTotal: p.Total,
+				Bytes: p.Bytes, Speed: p.Speed, Connections: p.Conns}
+			if p.Speed > 0 && p.Done > 0 && p.Done < p.Total {
+				avg := float64(p.Bytes) / float64(p.Done)
+				ev.ETA = avg * float64(p.Total-p.Done) / p.Speed
+			}
+			r.progress(ev)
+		},
+	})
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	r.log.Info().Int("chunks", len(chunks)).Dur("took", time.Since(start)).Msg("chunks fetched")
+
+	cover := r.fetchCover(ctx, cache, sp.Creator.AvatarURL)
+	return r.merge(ctx, opt, sp, pl.TotalDuration(), chunks, cache, cover)
+}
+
+// options fills the request's empty options from the defaults.
+func (r *runner) options() protocol.Options {
+	o, d := r.req.Options, r.m.cfg.Defaults
+	if o.OutputDir == "" {
+		o.OutputDir = d.OutputDir
+	}
+	if o.Format == "" {
+		o.Format = d.Format
+	}
+	if o.Format == "" {
+		o.Format = merge.FormatM4A
+	}
+	if o.NameTemplate == "" {
+		o.NameTemplate = d.NameTemplate
+	}
+	if o.NameTemplate == "" {
+		o.NameTemplate = naming.DefaultTemplate
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = d.Concurrency
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 32
+	}
+	return o
+}
+
+// downloadable decides by is_space_available_for_replay, not by state: a
+// TimedOut Space with a replay is downloadable.
+func downloadable(sp *xapi.Space) error {
+	if sp.Replayable && sp.State != xapi.StateRunning && sp.State != xapi.StateNotStarted {
+		return nil
+	}
+	switch sp.State {
+	case xapi.StateNotStarted:
+		if !sp.ScheduledStart.IsZero() {
+			return protocol.Errorf(protocol.CodeNotStarted, "This Space is scheduled for %s and has not started yet. Try again once it has ended.", sp.ScheduledStart.Local().Format("Mon 2 Jan 15:04"))
+		}
+		return protocol.NewError(protocol.CodeNotStarted, nil)
+	case xapi.StateRunning:
+		return protocol.NewError(protocol.CodeLive, nil)
+	}
+	return protocol.NewError(protocol.CodeNotReplayable, nil)
+}
+
+func spaceInfo(sp *xapi.Space) protocol.SpaceInfo {
+	info := protocol.SpaceInfo{ID: sp.ID, Title: sp.Title, State: sp.State, Replayable: sp.Replayable,
+		HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle, AvatarURL: sp.Creator.AvatarURL, URL: spaceurl.URL(sp.ID)}
+	if !sp.StartedAt.IsZero() {
+		info.StartedAt = sp.StartedAt.UnixMilli()
+	} else if !sp.ScheduledStart.IsZero() {
+		info.StartedAt = sp.ScheduledStart.UnixMilli()
+	}
+	if !sp.EndedAt.IsZero() {
+		info.EndedAt = sp.EndedAt.UnixMilli()
+	}
+	return info
+}
+
+// writeMeta keeps what X said beside the cache: a later run, the library
+// and people debugging can read it. Never the cookies.
+func (r *runner) writeMeta(cache string, sp *xapi.Space) error {
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		return protocol.DiskError("create the cache folder", err)
+	}
+	b, err := json.MarshalIndent(sp, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode Space metadata: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(cache, "space.json"), b, 0o600); err != nil {
+		return protocol.DiskError("write the Space's metadata", err)
+	}
+	return nil
+}
+
+// fetchCover downloads the host's avatar for cover art. Cover art is a
+// nicety: any failure is logged and the file is made without it.
+func (r *runner) fetchCover(ctx context.Context, cache, avatar string) string {
+	if avatar == "" || !(strings.HasPrefix(avatar, "https://") || strings.HasPrefix(avatar, "http://")) {
+		return ""
+	}
+	p := filepath.Join(cache, "cover")
+	if fi, err := os.Stat(p); err == nil && fi.Size() > 0 {
+		return p
+	}
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, avatar, nil)
+	if err != nil {
+		return ""
+	}
+	for k, v := range cdnHeader {
+		req.Header[k] = v
+	}
+	resp, err := r.m.cfg.CDNClient.Do(req)
+	if err != nil {
+		r.log.Warn().Err(err).Msg("no cover art: avatar fetch failed")
+		return ""
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		r.log.Warn().Int("status", resp.StatusCode).Msg("no cover art: avatar fetch failed")
+		return ""
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	if os.WriteFile(p, b, 0o600) != nil {
+		return ""
+	}
+	return p
+}
+
+func (r *runner) merge(ctx context.Context, opt protocol.Options, sp *xapi.Space, expected float64, chunks []hls.Chunk, cache, cover string) (protocol.Event, error) {
+	outDir, err := filepath.Abs(opt.OutputDir)
+	if err != nil || opt.OutputDir == "" {
+		return protocol.Event{}, protocol.Errorf(protocol.CodeBadRequest, "no output folder: choose one in the options or pass -o DIR")
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return protocol.Event{}, protocol.DiskError("create the output folder", err)
+	}
+	fields := naming.Fields{ID: sp.ID, Title: sp.Title, HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle,
+		State: sp.State, Date: sp.Date()}
+	name, err := naming.Render(opt.NameTemplate, fields, opt.Format)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	paths := make([]string, len(chunks))
+	for i, c := range chunks {
+		paths[i] = filepath.Join(cache, "chunks", c.Name)
+	}
+	tmp, err := os.CreateTemp(outDir, ".spacekeep-*."+opt.Format+".part")
+	if err != nil {
+		return protocol.Event{}, protocol.DiskError("create a file in the output folder", err)
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name()) // a no-op once committed
+
+	r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks)})
+	last := time.Time{}
+	res, err := merge.Merge(ctx, paths, tmp.Name(), merge.Options{
+		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
+		Tags: tags(sp),
+		Progress: func(done, all int64) {
+			if time.Since(last) < 200*time.Millisecond && done < all {
+				return
+			}
+			last = time.Now()
+			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks), Bytes: done})
+		},
+	})
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	final, err := naming.Commit(tmp.Name(), outDir, name)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	if r.req.Options.WriteInfoJSON {
+		if err := writeInfo(final, sp, res.Duration); err != nil {
+			return protocol.Event{}, err
+		}
+	}
+	if err := os.RemoveAll(cache); err != nil {
+		r.log.Warn().Err(err).Msg("could not remove the cache")
+	}
+	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.space,
+		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: len(chunks), ChunksTotal: len(chunks)}, nil
+}
+
+func tags(sp *xapi.Space) merge.Tags {
+	artist := sp.Creator.Name
+	if sp.Creator.Handle != "" {
+		if artist != "" {
+			artist += " (@" + sp.Creator.Handle + ")"
+		} else {
+			artist = "@" + sp.Creator.Handle
+		}
+	}
+	t := merge.Tags{Title: sp.Title, Artist: artist, AlbumArtist: artist, Album: "X Spaces", Comment: spaceurl.URL(sp.ID),
+		EpisodeID: sp.ID, Genre: "Podcast"}
+	if t.Title == "" {
+		t.Title = "Untitled Space"
+	}
+	if d := sp.Date(); !d.IsZero() {
+		t.Date = d.Format("2006-01-02")
+	}
+	return t
+}
