@@ -49,8 +49,9 @@ const ready = (async () => {
 
 native.onHello(async () => {
   try {
+    const known = new Set(jobs.order);
     const res = await native.request('jobs.list');
-    setJobs(Jobs.syncList(jobs, res?.jobs));
+    setJobs(Jobs.syncList(jobs, res?.jobs, Date.now(), known));
   } catch (e) {
     console.warn('spacekeep: jobs.list failed', toWire(e).code);
   }
@@ -386,11 +387,12 @@ ready.then(() => updateBadge());
 // While jobs run, talk to the host now and then: Firefox suspends an idle
 // event page (which would close the port and stop the host), and a host
 // that died silently is noticed.
-setInterval(() => {
+const keepalive = setInterval(() => {
   if (native.state.connected && Jobs.list(jobs).some(Jobs.isActive)) {
     native.request('ping', undefined, { timeoutMs: 10000 }).catch(() => {});
   }
 }, 20000);
+/** @type {any} */ (keepalive).unref?.(); // under node (unit tests) only
 
 // For tests and debugging in the worker's console; holds no secrets.
 debug.native = native;

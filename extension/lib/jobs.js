@@ -101,9 +101,12 @@ export function addStarted(state, job, meta, now = Date.now()) {
  * Merges the host's jobs.list (the truth after a reconnect): each listed job
  * is applied as an event; jobs we thought were running but that the host no
  * longer knows are marked failed (host_exited) so that nothing spins forever.
+ * Jobs started after the list was asked for are not in it yet and are left
+ * alone: pass the ids known when jobs.list was sent as knownWhenAsked.
  * @param {JobsState} state @param {any[] | null | undefined} list @param {number} [now]
+ * @param {Set<string>} [knownWhenAsked]
  */
-export function syncList(state, list, now = Date.now()) {
+export function syncList(state, list, now = Date.now(), knownWhenAsked = undefined) {
   let s = state;
   const seen = new Set();
   for (const j of list ?? []) {
@@ -113,7 +116,7 @@ export function syncList(state, list, now = Date.now()) {
   }
   for (const id of s.order) {
     const j = s.jobs[id];
-    if (!seen.has(id) && isActive(j)) {
+    if (!seen.has(id) && isActive(j) && (!knownWhenAsked || knownWhenAsked.has(id))) {
       s = reduce(s, { type: 'job.failed', job: id, code: 'host_exited' }, now);
     }
   }

@@ -69,6 +69,15 @@ test('jobs.list after a reconnect: unknown running jobs fail, known ones update'
   assert.equal(Jobs.syncList(s, null).jobs.kept.stage, 'failed');
 });
 
+test('jobs.list does not fail a job started after it was asked for', () => {
+  let s = Jobs.addStarted(Jobs.emptyState(), 'old', {});
+  const known = new Set(s.order);
+  s = Jobs.addStarted(s, 'new', {});
+  s = Jobs.syncList(s, [], Date.now(), known);
+  assert.equal(s.jobs.new.stage, 'queued');
+  assert.equal(s.jobs.old.stage, 'failed');
+});
+
 test('newest first, finished jobs pruned, dismiss', () => {
   let s = Jobs.emptyState();
   for (let i = 0; i < Jobs.MAX_FINISHED + 5; i++) s = Jobs.reduce(s, { type: 'job.done', job: `d${i}`, path: '/p' });
