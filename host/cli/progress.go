@@ -51,7 +51,14 @@ func (p *eventPrinter) handle(ev protocol.Event) {
 		jsonLine(p.env.Stdout, ev)
 		return
 	}
-	if p.quiet || final {
+	if p.quiet {
+		return
+	}
+	if final {
+		if ev.Type == protocol.TypeJobDone {
+			p.endLine()
+			fmt.Fprintf(p.env.Stderr, "Saved %s of audio (%s)\n", eta(ev.Duration), mb(ev.Size))
+		}
 		return
 	}
 	line := describe(ev)
@@ -67,6 +74,10 @@ func (p *eventPrinter) handle(ev protocol.Event) {
 func (p *eventPrinter) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.endLine()
+}
+
+func (p *eventPrinter) endLine() {
 	if p.drawn {
 		fmt.Fprintln(p.env.Stderr)
 		p.drawn = false
@@ -92,6 +103,9 @@ func describe(ev protocol.Event) string {
 		return fmt.Sprintf("%s %d/%d chunks  %s  %s/s  ETA %s %s", bar(ev.ChunksDone, ev.ChunksTotal, 24),
 			ev.ChunksDone, ev.ChunksTotal, mb(ev.Bytes), mb(int64(ev.Speed)), eta(ev.ETA), title)
 	case protocol.StageMerging:
+		if ev.Bytes == 0 {
+			return "Merging with ffmpeg…" + title
+		}
 		return "Merging with ffmpeg… " + mb(ev.Bytes) + title
 	}
 	return ev.Stage

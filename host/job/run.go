@@ -249,6 +249,10 @@ func (r *runner) merge(ctx context.Context, opt protocol.Options, sp *xapi.Space
 	}
 	tmp.Close()
 	defer os.Remove(tmp.Name()) // a no-op once committed
+	// CreateTemp makes the file private; the kept Space is an ordinary file.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return protocol.Event{}, protocol.DiskError("set the file's permissions", err)
+	}
 
 	r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks)})
 	last := time.Time{}
