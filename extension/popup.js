@@ -138,6 +138,7 @@ function renderCard(info, softError) {
   const btn = /** @type {HTMLButtonElement} */ ($('download'));
   btn.disabled = Boolean(blocked);
   $('format-group').toggleAttribute('disabled', Boolean(blocked));
+  $('format-group').hidden = Boolean(blocked);
   $('download-error').hidden = true;
   showPanel('card');
 }

@@ -76,6 +76,8 @@ describe('Chromium with the host installed', () => {
       await popup.screenshot(shot('progress'));
       await popup.waitFor(`document.querySelector('#jobs .job.done, #jobs .job.failed')`, { timeout: 90000, what: 'the job to finish' });
       await popup.screenshot(shot('done'));
+      await popup.send('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: 'dark' }] });
+      await popup.screenshot(shot('done-dark'));
       const failed = await popup.evaluate(`document.querySelector('#jobs .job.failed .job-error')?.textContent`);
       assert.ok(!failed, `the job failed: ${failed}\n${hostLog(home)}`);
       const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').dataset.path`);

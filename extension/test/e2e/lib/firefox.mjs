@@ -178,7 +178,11 @@ export class FxTab {
 
   /** @param {string} file */
   async screenshot(file) {
-    const { data } = await this.bidi.send('browsingContext.captureScreenshot', { context: this.context, origin: 'document' });
+    // Just the page's content (the popup is 380 px wide in a wide tab).
+    const box = await this.evaluate(`(() => { const r = document.body.getBoundingClientRect(); return { w: Math.ceil(r.width), h: Math.ceil(Math.max(r.height, document.documentElement.scrollHeight)) }; })()`);
+    const { data } = await this.bidi.send('browsingContext.captureScreenshot', {
+      context: this.context, origin: 'document', clip: { type: 'box', x: 0, y: 0, width: box.w, height: box.h },
+    });
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, Buffer.from(data, 'base64'));
   }

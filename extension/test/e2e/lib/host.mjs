@@ -41,6 +41,11 @@ export function installForFirefox(home) {
 
 /** Duration in seconds of an audio file (ffprobe). @param {string} file */
 export function probeDuration(file) {
+  try {
+    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('ffprobe not found: install ffmpeg (apt-get install -y ffmpeg)');
+  }
   const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', file], { encoding: 'utf8' });
   return Number(out.trim());
 }
