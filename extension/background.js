@@ -17,6 +17,7 @@ const MENU_LINK = 'spacekeep-download-link';
 const MENU_PAGE = 'spacekeep-download-page';
 const INFO_TTL_MS = 60_000;
 const SETTINGS_KEYS = ['output_dir', 'format', 'name_template', 'concurrency'];
+const HOST_ORIGINS = ['https://x.com/*', 'https://*.x.com/*'];
 
 const native = new NativeClient(api.runtime);
 /** What tests and the worker's console can look at (no secrets). @type {any} */
@@ -241,6 +242,10 @@ async function inspect(tabId, fresh) {
   const tab = await getTab(tabId);
   const spaceId = parseSpaceId(tab.url);
   if (!spaceId) return { status: 'no_space' };
+  // Firefox lets the user withdraw host permissions; without them the
+  // cookies look absent, which is not the same as logged out.
+  const granted = await api.permissions?.contains({ origins: HOST_ORIGINS }).catch(() => true) ?? true;
+  if (!granted) return { status: 'no_access', spaceId };
   let cookies;
   try {
     cookies = await sessionCookies(api.cookies, tab);

@@ -48,6 +48,7 @@ function showProblem(code, message) {
   $('problem-install').hidden = view.action !== 'install';
   $('install-command').textContent = INSTALL_COMMAND;
   $('problem-login').hidden = view.action !== 'login';
+  $('problem-grant').hidden = view.action !== 'grant';
   $('problem-retry').hidden = !(view.action === 'retry' || view.action === 'install' || view.action === 'login' || code === 'rate_limited');
   $('problem').dataset.code = code;
   showPanel('problem');
@@ -69,6 +70,7 @@ async function refresh(fresh = false) {
   current = res;
   if (res.status === 'no_space') return showPanel('none');
   if (res.status === 'logged_out') return showProblem('auth_required');
+  if (res.status === 'no_access') return showProblem('no_access');
   if (res.status === 'error') {
     // Without the details we can still offer a download when the host is
     // there but could not describe the Space (an older host, a slow API).
@@ -171,6 +173,12 @@ $('download').addEventListener('click', async () => {
 
 $('problem-retry').addEventListener('click', async () => {
   await ui.call('retryHost').catch(() => {});
+  refresh(true);
+});
+$('problem-grant').addEventListener('click', async () => {
+  // Must run in the click's user gesture.
+  const manifest = api.runtime.getManifest();
+  await api.permissions.request({ origins: manifest.host_permissions ?? [] }).catch(() => false);
   refresh(true);
 });
 $('problem-login').addEventListener('click', () => {

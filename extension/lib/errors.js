@@ -16,6 +16,7 @@ export const EXT_CODES = [
   'host_exited', // the host stopped or crashed
   'timeout', // no reply in time
   'not_a_space', // the tab or link is not a Space
+  'no_access', // the user took away our access to x.com (Firefox lets them)
 ];
 
 export const INSTALL_COMMAND = 'spacekeep install';
@@ -23,11 +24,12 @@ export const INSTALL_COMMAND = 'spacekeep install';
 /**
  * What to offer next to the message:
  * login: open x.com; install: show the install command; retry: a Try again button;
- * doctor: suggest `spacekeep doctor`; none.
- * @type {Record<string, 'login'|'install'|'retry'|'doctor'|'none'>}
+ * doctor: suggest `spacekeep doctor`; grant: ask for x.com access again; none.
+ * @type {Record<string, 'login'|'install'|'retry'|'doctor'|'grant'|'none'>}
  */
 const ACTIONS = {
   auth_required: 'login',
+  no_access: 'grant',
   forbidden: 'login',
   host_missing: 'install',
   host_forbidden: 'install',
@@ -42,7 +44,7 @@ const ACTIONS = {
 };
 
 /**
- * @typedef {{code: string, title: string, message: string, action: 'login'|'install'|'retry'|'doctor'|'none', command?: string}} ErrorView
+ * @typedef {{code: string, title: string, message: string, action: 'login'|'install'|'retry'|'doctor'|'grant'|'none', command?: string}} ErrorView
  */
 
 /**

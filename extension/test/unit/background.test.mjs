@@ -67,6 +67,7 @@ const fake = {
   action: { setBadgeText: async (/** @type {any} */ d) => { badges.push(d.text); }, setBadgeBackgroundColor: async () => {} },
   notifications: { create: async (/** @type {string} */ id, /** @type {any} */ o) => { notifications.push({ id, ...o }); return id; }, clear: async () => true, onClicked: event(), onButtonClicked: event() },
   webRequest: { onBeforeRequest: event() },
+  permissions: { granted: true, contains: async () => fake.permissions.granted },
   contextMenus: { removeAll: async () => {}, create: (/** @type {any} */ o, /** @type {any} */ cb) => { menus.push(o); cb?.(); }, onClicked: event() },
   tabs: { get: async (/** @type {number} */ id) => { const t = /** @type {any} */ (tabs)[id]; if (!t) throw new Error('no tab'); return t; } },
   cookies: {
@@ -186,6 +187,16 @@ test('logged out in this cookie store: says so, asks the host nothing', async ()
   assert.equal(d.ok, false);
   assert.equal(d.error.code, 'auth_required');
   assert.equal(host.received.length, before);
+});
+
+test('x.com access withdrawn (Firefox): says so instead of "logged out"', async () => {
+  fake.permissions.granted = false;
+  try {
+    const r = await popup().call('inspect', { tabId: 1 });
+    assert.equal(r.result.status, 'no_access');
+  } finally {
+    fake.permissions.granted = true;
+  }
 });
 
 test('not a Space page', async () => {
