@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -27,7 +26,7 @@ const maxChunk = 16 << 20
 
 // Chunk is one segment to download.
 type Chunk struct {
-	URL      *url.URL
+	URL      string  // a string, not a *url.URL: 8 hours are 9,600 chunks
 	Name     string  // file name in the cache folder
 	Duration float64 // seconds (EXTINF)
 }
@@ -44,7 +43,7 @@ func Chunks(pl *playlist.Playlist) []Chunk {
 			name = fmt.Sprintf("%06d_%s", i, name)
 		}
 		seen[name] = true
-		out = append(out, Chunk{URL: s.URI, Name: name, Duration: s.Duration})
+		out = append(out, Chunk{URL: s.URI.String(), Name: name, Duration: s.Duration})
 	}
 	return out
 }
@@ -84,7 +83,10 @@ type Options struct {
 	// Attempts per chunk before the download fails; 0 means 8.
 	Attempts int
 	Progress func(Progress)
-	Log      zerolog.Logger
+	// OnChunk is called with the index of every chunk once it is on disk,
+	// including those found there at the start, so that a merge can follow.
+	OnChunk func(i int)
+	Log     zerolog.Logger
 }
 
 // Download fetches every chunk not yet in opt.Dir. It returns nil once all
@@ -132,6 +134,7 @@ func (d *downloader) run(ctx context.Context) error {
 			d.done++
 			d.resumed++
 			d.bytes += n
+			d.onChunk(i)
 			continue
 		}
 		pending = append(pending, i)
@@ -182,6 +185,7 @@ func (d *downloader) run(ctx context.Context) error {
 				d.fetched += r.n
 				d.meter.add(r.n)
 				d.display.add(r.n)
+				d.onChunk(r.idx)
 				d.report(active)
 				continue
 			}
@@ -211,6 +215,12 @@ func (d *downloader) run(ctx context.Context) error {
 	return nil
 }
 
+func (d *downloader) onChunk(i int) {
+	if d.opt.OnChunk != nil {
+		d.opt.OnChunk(i)
+	}
+}
+
 func (d *downloader) report(active int) {
 	if d.opt.Progress == nil {
 		return
@@ -232,7 +242,7 @@ func (d *downloader) fetch(ctx context.Context, idx int) result {
 		}
 	}
 	c := d.chunks[idx]
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
 	if err != nil {
 		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d has a bad URL: %w", idx, err)}
 	}

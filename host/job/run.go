@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -82,33 +83,13 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		return protocol.Event{}, err
 	}
 	chunks := hls.Chunks(pl)
+	expected := pl.TotalDuration()
 	cache := filepath.Join(r.m.cfg.CacheDir, r.spaceID)
 	if err := r.writeMeta(cache, sp); err != nil {
 		return protocol.Event{}, err
 	}
-
-	r.progress(protocol.Event{Stage: protocol.StageFetching, ChunksTotal: len(chunks)})
-	start := time.Now()
-	err = hls.Download(ctx, chunks, hls.Options{
-		Client: r.m.cfg.CDNClient, Header: cdnHeader, Dir: filepath.Join(cache, "chunks"),
-		MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
-		Progress: func(p hls.Progress) {
-			ev := protocol.Event{Stage: protocol.StageFetching, ChunksDone: p.Done, ChunksTotal: p.Total,
-				Bytes: p.Bytes, Speed: p.Speed, Connections: p.Conns}
-			if p.Speed > 0 && p.Done > 0 && p.Done < p.Total {
-				avg := float64(p.Bytes) / float64(p.Done)
-				ev.ETA = avg * float64(p.Total-p.Done) / p.Speed
-			}
-			r.progress(ev)
-		},
-	})
-	if err != nil {
-		return protocol.Event{}, err
-	}
-	r.log.Info().Int("chunks", len(chunks)).Dur("took", time.Since(start)).Msg("chunks fetched")
-
 	cover := r.fetchCover(ctx, cache, sp.Creator.AvatarURL)
-	return r.merge(ctx, opt, sp, pl.TotalDuration(), chunks, cache, cover)
+	return r.fetchAndMerge(ctx, opt, sp, expected, chunks, cache, cover)
 }
 
 // options fills the request's empty options from the defaults.
@@ -225,23 +206,13 @@ func (r *runner) fetchCover(ctx context.Context, cache, avatar string) string {
 	return p
 }
 
-func (r *runner) merge(ctx context.Context, opt protocol.Options, sp *xapi.Space, expected float64, chunks []hls.Chunk, cache, cover string) (protocol.Event, error) {
-	outDir, err := filepath.Abs(opt.OutputDir)
-	if err != nil || opt.OutputDir == "" {
-		return protocol.Event{}, protocol.Errorf(protocol.CodeBadRequest, "no output folder: choose one in the options or pass -o DIR")
-	}
-	if err := os.MkdirAll(outDir, 0o755); err != nil {
-		return protocol.Event{}, protocol.DiskError("create the output folder", err)
-	}
-	fields := naming.Fields{ID: sp.ID, Title: sp.Title, HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle,
-		State: sp.State, Date: sp.Date()}
-	name, err := naming.Render(opt.NameTemplate, fields, opt.Format)
+// fetchAndMerge downloads the chunks and, at the same time, streams those
+// already on disk into ffmpeg: the file is ready moments after the last
+// chunk arrives instead of a merge later.
+func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xapi.Space, expected float64, chunks []hls.Chunk, cache, cover string) (protocol.Event, error) {
+	outDir, name, err := r.output(opt, sp)
 	if err != nil {
 		return protocol.Event{}, err
-	}
-	paths := make([]string, len(chunks))
-	for i, c := range chunks {
-		paths[i] = filepath.Join(cache, "chunks", c.Name)
 	}
 	tmp, err := os.CreateTemp(outDir, ".spacekeep-*."+opt.Format+".part")
 	if err != nil {
@@ -254,19 +225,47 @@ func (r *runner) merge(ctx context.Context, opt protocol.Options, sp *xapi.Space
 		return protocol.Event{}, protocol.DiskError("set the file's permissions", err)
 	}
 
-	r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks)})
-	last := time.Time{}
+	dir := filepath.Join(cache, "chunks")
+	paths := make([]string, len(chunks))
+	for i, c := range chunks {
+		paths[i] = filepath.Join(dir, c.Name)
+	}
+	arr := newArrivals(len(chunks))
+	dctx, stopDownload := context.WithCancel(ctx)
+	defer stopDownload()
+	var fetched atomic.Bool
+	r.progress(protocol.Event{Stage: protocol.StageFetching, ChunksTotal: len(chunks)})
+	start := time.Now()
+	go func() {
+		err := hls.Download(dctx, chunks, hls.Options{
+			Client: r.m.cfg.CDNClient, Header: cdnHeader, Dir: dir,
+			MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
+			OnChunk:  arr.arrive,
+			Progress: func(p hls.Progress) { r.progress(fetchEvent(p)) },
+		})
+		if err == nil {
+			fetched.Store(true)
+			r.log.Info().Int("chunks", len(chunks)).Dur("took", time.Since(start)).Msg("chunks fetched")
+			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks)})
+		}
+		arr.finish(err)
+	}()
+
+	var last time.Time
 	res, err := merge.Merge(ctx, paths, tmp.Name(), merge.Options{
 		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
-		Tags: tags(sp),
-		Progress: func(done, all int64) {
-			if time.Since(last) < 200*time.Millisecond && done < all {
+		Tags: tags(sp), Ready: arr.wait,
+		Progress: func(done, _ int64) {
+			// While chunks arrive the fetch's progress is the news.
+			if !fetched.Load() || time.Since(last) < 200*time.Millisecond {
 				return
 			}
 			last = time.Now()
 			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks), Bytes: done})
 		},
 	})
+	stopDownload()
+	arr.result() // the download has returned: nothing writes to the cache any more
 	if err != nil {
 		return protocol.Event{}, err
 	}
@@ -284,6 +283,35 @@ func (r *runner) merge(ctx context.Context, opt protocol.Options, sp *xapi.Space
 	}
 	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.space,
 		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: len(chunks), ChunksTotal: len(chunks)}, nil
+}
+
+// output makes sure the output folder exists and names the file.
+func (r *runner) output(opt protocol.Options, sp *xapi.Space) (dir, name string, err error) {
+	if opt.OutputDir == "" {
+		return "", "", protocol.Errorf(protocol.CodeBadRequest, "no output folder: choose one in the options or pass -o DIR")
+	}
+	dir, err = filepath.Abs(opt.OutputDir)
+	if err != nil {
+		return "", "", protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q: %w", opt.OutputDir, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", protocol.DiskError("create the output folder", err)
+	}
+	fields := naming.Fields{ID: sp.ID, Title: sp.Title, HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle,
+		State: sp.State, Date: sp.Date()}
+	name, err = naming.Render(opt.NameTemplate, fields, opt.Format)
+	return dir, name, err
+}
+
+// fetchEvent turns the fetcher's progress into an event, with an ETA.
+func fetchEvent(p hls.Progress) protocol.Event {
+	ev := protocol.Event{Stage: protocol.StageFetching, ChunksDone: p.Done, ChunksTotal: p.Total,
+		Bytes: p.Bytes, Speed: p.Speed, Connections: p.Conns}
+	if p.Speed > 0 && p.Done > 0 && p.Done < p.Total {
+		avg := float64(p.Bytes) / float64(p.Done)
+		ev.ETA = avg * float64(p.Total-p.Done) / p.Speed
+	}
+	return ev
 }
 
 func tags(sp *xapi.Space) merge.Tags {

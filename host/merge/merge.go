@@ -31,6 +31,14 @@ type Options struct {
 	// Progress, if set, is called after each chunk with the bytes of chunk
 	// files read so far and in all.
 	Progress func(done, total int64)
+	// Ready, if set, is called before chunk i is read and blocks until it is
+	// on disk: the merge then runs while the chunks are still arriving, so
+	// that the file is ready moments after the last chunk. An error from
+	// Ready (the download failed) stops ffmpeg and is returned as is.
+	Ready func(ctx context.Context, i int) error
+	// TotalBytes is the chunks' size for Progress when Ready is set (the
+	// files are not all there to be measured); 0 if unknown.
+	TotalBytes int64
 }
 
 // Result describes the file Merge wrote.
@@ -67,13 +75,15 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 			return res, err
 		}
 	}
-	var total int64
-	for _, c := range chunks {
-		fi, err := os.Stat(c)
-		if err != nil {
-			return res, diskError("chunk", err)
+	total := opt.TotalBytes
+	if opt.Ready == nil {
+		for _, c := range chunks {
+			fi, err := os.Stat(c)
+			if err != nil {
+				return res, diskError("chunk", err)
+			}
+			total += fi.Size()
 		}
-		total += fi.Size()
 	}
 	cover := ""
 	if opt.CoverPath != "" {
@@ -87,7 +97,7 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 			os.Remove(out) // never leave a half-written file behind
 		}
 	}()
-	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, format, out, cover), chunks, total, opt.Progress)
+	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, format, out, cover), chunks, total, opt.Ready, opt.Progress)
 	if err != nil {
 		return res, err
 	}
@@ -96,7 +106,7 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 
 // runFFmpeg starts ffmpeg, feeds it the cleaned chunks and waits for it.
 // It returns the seconds of audio fed.
-func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total int64, progress func(done, total int64)) (float64, error) {
+func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total int64, ready func(context.Context, int) error, progress func(done, total int64)) (float64, error) {
 	cmd := exec.CommandContext(ctx, ffmpeg, args...)
 	// Our stdout carries native-messaging frames: ffmpeg must never write
 	// there. A nil Stdout is /dev/null (NUL on Windows).
@@ -116,7 +126,7 @@ func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total 
 		return 0, protocol.Errorf(code, "start %s: %w", ffmpeg, err)
 	}
 
-	fed, feedErr := feed(ctx, stdin, chunks, total, progress)
+	fed, feedErr := feed(ctx, stdin, chunks, total, ready, progress)
 	stdin.Close() // EOF tells ffmpeg to finish the file
 	if feedErr != nil {
 		// Do not wait for ffmpeg to finish a file we are going to discard.
@@ -136,7 +146,7 @@ func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total 
 }
 
 // feed writes the ADTS audio of every chunk to w, reusing one buffer.
-func feed(ctx context.Context, w io.Writer, chunks []string, total int64, progress func(done, total int64)) (float64, error) {
+func feed(ctx context.Context, w io.Writer, chunks []string, total int64, ready func(context.Context, int) error, progress func(done, total int64)) (float64, error) {
 	var (
 		buf  []byte
 		done int64
@@ -145,6 +155,11 @@ func feed(ctx context.Context, w io.Writer, chunks []string, total int64, progre
 	for i, path := range chunks {
 		if err := ctx.Err(); err != nil {
 			return fed, err
+		}
+		if ready != nil {
+			if err := ready(ctx, i); err != nil {
+				return fed, err
+			}
 		}
 		var err error
 		if buf, err = readInto(buf, path); err != nil {

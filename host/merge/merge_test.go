@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -378,5 +379,57 @@ func BenchmarkMergeM4A(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(res.Duration/3600, "hours")
+	}
+}
+
+func TestMergeWaitsForChunksAsTheyArrive(t *testing.T) {
+	fixtures(t)
+	dir := t.TempDir()
+	// The chunks "arrive" one by one: each is copied into place only when
+	// the merge asks for it, as a download would finish them.
+	src := order(0, 1, 2, 3)
+	final := make([]string, len(src))
+	for i := range src {
+		final[i] = filepath.Join(dir, fmt.Sprintf("c%d.aac", i))
+	}
+	var asked []int
+	ready := func(ctx context.Context, i int) error {
+		asked = append(asked, i)
+		b, err := os.ReadFile(src[i])
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(final[i], b, 0o600)
+	}
+	out := filepath.Join(dir, "out.m4a")
+	res, err := Merge(context.Background(), final, out, Options{Ready: ready, ExpectedDuration: 12})
+	if err != nil {
+		t.Fatalf("Merge: %v", err)
+	}
+	if len(asked) != 4 || asked[0] != 0 || asked[3] != 3 {
+		t.Fatalf("Ready asked for %v, want each chunk in order", asked)
+	}
+	if want := 4 * fixture.secs; math.Abs(res.Duration-want) > 0.2 {
+		t.Fatalf("duration %.2f, want %.2f", res.Duration, want)
+	}
+	checkTones(t, out, []int{0, 1, 2, 3})
+}
+
+func TestMergeStopsWhenTheDownloadFails(t *testing.T) {
+	fixtures(t)
+	boom := protocol.Errorf(protocol.CodeNetwork, "the CDN went away")
+	ready := func(ctx context.Context, i int) error {
+		if i == 2 {
+			return boom
+		}
+		return nil
+	}
+	out := filepath.Join(t.TempDir(), "out.m4a")
+	_, err := Merge(context.Background(), order(0, 1, 2), out, Options{Ready: ready})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the download's error", err)
+	}
+	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+		t.Fatalf("a failed merge left %s", out)
 	}
 }
