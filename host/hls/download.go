@@ -125,6 +125,10 @@ type result struct {
 }
 
 func (d *downloader) run(ctx context.Context) error {
+	// Deferred in this order so that on return the fetches are cancelled
+	// first and then waited for: they may be blocked handing in a result.
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -151,8 +155,6 @@ func (d *downloader) run(ctx context.Context) error {
 	active, waiting := 0, 0
 	tick := time.NewTicker(controlInterval)
 	defer tick.Stop()
-	var wg sync.WaitGroup
-	defer wg.Wait()
 
 	for d.done < len(d.chunks) {
 		for active < ctl.limit && len(pending) > 0 {

@@ -214,16 +214,10 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	tmp, err := os.CreateTemp(outDir, ".spacekeep-*."+opt.Format+".part")
-	if err != nil {
-		return protocol.Event{}, protocol.DiskError("create a file in the output folder", err)
-	}
-	tmp.Close()
-	defer os.Remove(tmp.Name()) // a no-op once committed
-	// CreateTemp makes the file private; the kept Space is an ordinary file.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return protocol.Event{}, protocol.DiskError("set the file's permissions", err)
-	}
+	// The file grows in the cache, not the output folder: a killed run
+	// leaves nothing there, and the next run starts the merge afresh.
+	tmp := filepath.Join(cache, "output."+opt.Format+".part")
+	defer os.Remove(tmp) // a no-op once committed
 
 	dir := filepath.Join(cache, "chunks")
 	paths := make([]string, len(chunks))
@@ -252,7 +246,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	}()
 
 	var last time.Time
-	res, err := merge.Merge(ctx, paths, tmp.Name(), merge.Options{
+	res, err := merge.Merge(ctx, paths, tmp, merge.Options{
 		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
 		Tags: tags(sp), Ready: arr.wait,
 		Progress: func(done, _ int64) {
@@ -269,7 +263,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	final, err := naming.Commit(tmp.Name(), outDir, name)
+	final, err := commit(tmp, outDir, name)
 	if err != nil {
 		return protocol.Event{}, err
 	}
@@ -297,6 +291,13 @@ func (r *runner) output(opt protocol.Options, sp *xapi.Space) (dir, name string,
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", protocol.DiskError("create the output folder", err)
 	}
+	// Find out now, not after an hour of downloading, that we cannot write there.
+	probe, err := os.CreateTemp(dir, ".spacekeep-*.probe")
+	if err != nil {
+		return "", "", protocol.DiskError("write to the output folder", err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	fields := naming.Fields{ID: sp.ID, Title: sp.Title, HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle,
 		State: sp.State, Date: sp.Date()}
 	name, err = naming.Render(opt.NameTemplate, fields, opt.Format)

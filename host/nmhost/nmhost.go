@@ -132,15 +132,10 @@ func (s *session) hello() protocol.Hello {
 		Protocol:     protocol.Version,
 		Capabilities: Capabilities,
 	}
-	if path, err := merge.FindFFmpeg(s.opts.FFmpeg); err == nil {
+	// Found or not is a stat; its version would cost an ffmpeg start
+	// (~100 ms) before the first frame, so the doctor request reports it.
+	if _, err := merge.FindFFmpeg(s.opts.FFmpeg); err == nil {
 		h.FFmpeg = true
-		vctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
-		defer cancel()
-		if v, err := merge.Version(vctx, path); err == nil {
-			h.FFmpegVersion = v
-		} else {
-			s.log.Warn().Err(err).Str("ffmpeg", path).Msg("ffmpeg -version failed")
-		}
 	}
 	return h
 }
