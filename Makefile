@@ -9,9 +9,13 @@ EXT         := extension
 PKGS        := ./host/... ./protocol/... ./installer/...
 DEMO_DIR    ?= $(CURDIR)/demo-output
 
-.PHONY: all build fakex test test-go test-ext test-e2e lint lint-go lint-ext bench demo install uninstall extension npm clean
+.PHONY: all setup build fakex test test-go test-ext test-e2e lint lint-go lint-ext bench demo install uninstall extension npm clean
 
 all: build
+
+# Installs what is missing (apt-get for ffmpeg and the browsers, npm ci).
+setup:
+	bash .ci/setup
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/spacekeep ./host
@@ -56,13 +60,23 @@ bench: build fakex
 
 # A whole download without an X account or a network: the fake x.com serves
 # a demo Space, the real host downloads it into $(DEMO_DIR).
-demo: build fakex install
+demo:
+	@bash .ci/setup ffmpeg
+	$(MAKE) --no-print-directory build fakex install
 	$(GO) run ./host/cmd/demo -bin bin/spacekeep -o "$(DEMO_DIR)"
 
 install: build
+
+# Installs what is missing (apt-get for ffmpeg and the browsers, npm ci).
+setup:
+	bash .ci/setup
 	bin/spacekeep install
 
 uninstall: build
+
+# Installs what is missing (apt-get for ffmpeg and the browsers, npm ci).
+setup:
+	bash .ci/setup
 	bin/spacekeep uninstall
 
 extension: npm

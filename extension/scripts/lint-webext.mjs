@@ -11,7 +11,7 @@ const bin = join(root, 'node_modules', '.bin', 'web-ext');
 let out;
 try {
   out = execFileSync(bin, ['lint', '--source-dir', root, '--self-hosted', '--output', 'json',
-    '--ignore-files', 'test', 'scripts', 'node_modules', 'jsconfig.json', 'package.json', 'package-lock.json', 'README.md', 'dist'],
+    '--ignore-files', 'test', 'scripts', 'screenshots', 'node_modules', 'jsconfig.json', 'package.json', 'package-lock.json', 'README.md', 'dist'],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 } catch (e) {
   out = /** @type {any} */ (e).stdout; // web-ext exits non-zero on errors; the JSON says which
