@@ -299,3 +299,32 @@ func TestSpaceInfo(t *testing.T) {
 		t.Errorf("info = %+v", info)
 	}
 }
+
+func TestJobsShareTheConnectionCap(t *testing.T) {
+	e := newEnv(t, fakex.Options{Latency: 5 * time.Millisecond, ConnBandwidth: 400 << 10})
+	e.m.Close()
+	e.m = NewManager(Config{APIBase: e.x.APIBase(), CacheDir: e.cache, MaxConns: 3, Log: zerolog.Nop()})
+	var ids []string
+	for _, space := range []string{fakex.DemoID, fakex.TimedOutID} {
+		id, err := e.m.Start(protocol.DownloadStart{Space: space, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if again, _ := e.m.Start(protocol.DownloadStart{Space: fakex.DemoID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out}}); again != ids[0] {
+		t.Errorf("starting a running Space again made job %s, want the running %s", again, ids[0])
+	}
+	for _, id := range ids {
+		ev, err := e.m.Wait(t.Context(), id)
+		if err != nil || ev.Type != protocol.TypeJobDone {
+			t.Fatalf("job %s: %+v %v", id, ev, err)
+		}
+	}
+	if n := e.x.MaxConcurrentChunks(); n > 3 || n < 2 {
+		t.Errorf("%d chunk requests at once across two jobs, want the cap of 3 used and kept", n)
+	}
+	if got := len(e.m.List()); got != 2 {
+		t.Errorf("List has %d jobs, want 2", got)
+	}
+}

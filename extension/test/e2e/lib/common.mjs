@@ -61,7 +61,7 @@ export async function waitUntil(fn, what, timeout = 20000) {
  * @param {string} home
  */
 export function hostLog(home, lines = 15) {
-  for (const p of [join(home, '.cache', 'spacekeep', 'host.log'), join(home, '.local', 'state', 'spacekeep', 'host.log')]) {
+  for (const p of [join(home, '.cache', 'spacekeep', 'logs', 'spacekeep.log')]) {
     if (existsSync(p)) return `host.log (${p}):\n` + readFileSync(p, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   }
   return '(no host.log)';
