@@ -66,17 +66,9 @@ demo:
 	$(GO) run ./host/cmd/demo -bin bin/spacekeep -o "$(DEMO_DIR)"
 
 install: build
-
-# Installs what is missing (apt-get for ffmpeg and the browsers, npm ci).
-setup:
-	bash .ci/setup
 	bin/spacekeep install
 
 uninstall: build
-
-# Installs what is missing (apt-get for ffmpeg and the browsers, npm ci).
-setup:
-	bash .ci/setup
 	bin/spacekeep uninstall
 
 extension: npm

@@ -26,24 +26,37 @@ const maxChunk = 16 << 20
 
 // Chunk is one segment to download.
 type Chunk struct {
-	URL      string  // a string, not a *url.URL: 8 hours are 9,600 chunks
-	Name     string  // file name in the cache folder
-	Duration float64 // seconds (EXTINF)
+	// Dir + File is the chunk's URL; Dir is shared by all chunks of a
+	// playlist (8 hours are 9,600 chunks).
+	Dir, File string
+	Name      string  // file name in the cache folder
+	Duration  float64 // seconds (EXTINF)
 }
+
+// URL is the chunk's address.
+func (c Chunk) URL() string { return c.Dir + c.File }
 
 // Chunks turns a media playlist into chunks with stable cache names: the
 // chunk's own file name, which does not change between runs the way
-// signed URLs do.
+// signed URLs do. Chunks share one copy of their common URL prefix, so
+// that an 8-hour Space's list stays small.
 func Chunks(pl *playlist.Playlist) []Chunk {
 	out := make([]Chunk, 0, len(pl.Segments))
 	seen := make(map[string]bool, len(pl.Segments))
+	prefix := ""
 	for i, s := range pl.Segments {
+		full := s.URI.String()
+		cut := strings.LastIndexByte(full, '/') + 1
+		if full[:cut] != prefix {
+			prefix = strings.Clone(full[:cut])
+		}
+		file := strings.Clone(full[cut:])
 		name := safeName(path.Base(s.URI.Path))
 		if name == "" || seen[name] {
 			name = fmt.Sprintf("%06d_%s", i, name)
 		}
 		seen[name] = true
-		out = append(out, Chunk{URL: s.URI.String(), Name: name, Duration: s.Duration})
+		out = append(out, Chunk{Dir: prefix, File: file, Name: name, Duration: s.Duration})
 	}
 	return out
 }
@@ -244,7 +257,7 @@ func (d *downloader) fetch(ctx context.Context, idx int) result {
 		}
 	}
 	c := d.chunks[idx]
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL(), nil)
 	if err != nil {
 		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d has a bad URL: %w", idx, err)}
 	}

@@ -88,8 +88,7 @@ func (c *cdn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *cdn) list(base string) []Chunk {
 	out := make([]Chunk, len(c.chunks))
 	for i := range c.chunks {
-		u := fmt.Sprintf("%s/a/chunk_%d.aac?type=replay", base, i)
-		out[i] = Chunk{URL: u, Name: fmt.Sprintf("chunk_%d.aac", i), Duration: testaudio.ChunkDuration}
+		out[i] = Chunk{Dir: base + "/a/", File: fmt.Sprintf("chunk_%d.aac?type=replay", i), Name: fmt.Sprintf("chunk_%d.aac", i), Duration: testaudio.ChunkDuration}
 	}
 	return out
 }
@@ -231,7 +230,7 @@ func TestLoaderFollowsMasterAndWaitsOut404(t *testing.T) {
 		t.Errorf("took variant %s, want the last", from)
 	}
 	got := Chunks(pl)
-	if len(got) != 2 || !strings.HasSuffix(got[0].URL, "/t/non_transcode/audio-space/chunk_1_0_a.aac?type=replay") || got[1].Name != "chunk_2_1_a.aac" {
+	if len(got) != 2 || !strings.HasSuffix(got[0].URL(), "/t/non_transcode/audio-space/chunk_1_0_a.aac?type=replay") || got[0].Dir != got[1].Dir || got[1].Name != "chunk_2_1_a.aac" {
 		t.Fatalf("chunks = %+v", got)
 	}
 	if plHits.Load() != 3 {
