@@ -18,6 +18,7 @@ import (
 
 	"github.com/spacekeep/spacekeep/host/adts"
 	"github.com/spacekeep/spacekeep/host/playlist"
+	"github.com/spacekeep/spacekeep/host/retry"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -213,11 +214,11 @@ func (d *downloader) run(ctx context.Context) error {
 			}
 			d.opt.Log.Debug().Err(r.err).Int("chunk", r.idx).Int("attempt", attempts[r.idx]).Msg("chunk failed, retrying")
 			waiting++
-			wait := backoff(attempts[r.idx], 250*time.Millisecond, 10*time.Second)
+			wait := retry.Backoff(attempts[r.idx], 250*time.Millisecond, 10*time.Second)
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if sleepCtx(ctx, wait) != nil {
+				if retry.Sleep(ctx, wait) != nil {
 					return
 				}
 				select {
@@ -266,7 +267,7 @@ func (d *downloader) fetch(ctx context.Context, idx int) result {
 	}
 	resp, err := d.opt.Client.Do(req)
 	if err != nil {
-		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d: %w)", protocol.Messages[protocol.CodeNetwork], idx, stripQuery(err))}
+		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d: %w)", protocol.Messages[protocol.CodeNetwork], idx, retry.ScrubURLError(err))}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/spacekeep/spacekeep/host/playlist"
+	"github.com/spacekeep/spacekeep/host/retry"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -76,16 +76,16 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 		if ctx.Err() != nil {
 			return nil, protocol.NewError(protocol.CodeCancelled, ctx.Err())
 		}
-		retry := status == http.StatusNotFound || status == http.StatusForbidden || status >= 500 || status == 0 || status == http.StatusTooManyRequests
-		if !retry || (attempt > 0 && time.Now().After(deadline)) {
+		again := status == http.StatusNotFound || status == http.StatusForbidden || status >= 500 || status == 0 || status == http.StatusTooManyRequests
+		if !again || (attempt > 0 && time.Now().After(deadline)) {
 			if status == http.StatusNotFound {
 				return nil, protocol.Errorf(protocol.CodeNetwork, "the recording's playlist is not on X's servers (HTTP 404 for %s). If the Space just ended, try again in a few minutes", patience.Round(time.Second))
 			}
 			return nil, protocol.NewError(protocol.CodeNetwork, err)
 		}
-		wait := backoff(attempt, time.Second, 15*time.Second)
+		wait := retry.Backoff(attempt, time.Second, 15*time.Second)
 		l.Log.Info().Int("status", status).Dur("wait", wait).Msg("playlist not ready, retrying")
-		if err := sleepCtx(ctx, wait); err != nil {
+		if err := retry.Sleep(ctx, wait); err != nil {
 			return nil, protocol.NewError(protocol.CodeCancelled, err)
 		}
 	}
@@ -102,7 +102,7 @@ func (l *Loader) get(ctx context.Context, u *url.URL) (io.Reader, int, error) {
 	}
 	resp, err := l.Client.Do(req)
 	if err != nil {
-		return nil, 0, fmt.Errorf("fetch playlist: %w", stripQuery(err))
+		return nil, 0, fmt.Errorf("fetch playlist: %w", retry.ScrubURLError(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -116,36 +116,4 @@ func (l *Loader) get(ctx context.Context, u *url.URL) (io.Reader, int, error) {
 		return nil, http.StatusOK, errors.New("playlist larger than 32 MB")
 	}
 	return bytes.NewReader(body), http.StatusOK, nil
-}
-
-// backoff is exponential with full jitter, between base and limit.
-func backoff(attempt int, base, limit time.Duration) time.Duration {
-	d := base << min(attempt, 10)
-	if d > limit || d <= 0 {
-		d = limit
-	}
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// stripQuery keeps signed query strings out of error messages.
-func stripQuery(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			u.RawQuery = ""
-			return fmt.Errorf("%s %s: %w", ue.Op, u.Redacted(), ue.Err)
-		}
-	}
-	return err
 }

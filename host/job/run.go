@@ -17,6 +17,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/hls"
 	"github.com/spacekeep/spacekeep/host/merge"
 	"github.com/spacekeep/spacekeep/host/naming"
+	"github.com/spacekeep/spacekeep/host/settings"
 	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -92,31 +93,11 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	return r.fetchAndMerge(ctx, opt, sp, expected, chunks, cache, cover)
 }
 
-// options fills the request's empty options from the defaults.
+// options fills the request's empty options from the defaults, then from
+// spacekeep's own.
 func (r *runner) options() protocol.Options {
-	o, d := r.req.Options, r.m.cfg.Defaults
-	if o.OutputDir == "" {
-		o.OutputDir = d.OutputDir
-	}
-	if o.Format == "" {
-		o.Format = d.Format
-	}
-	if o.Format == "" {
-		o.Format = merge.FormatM4A
-	}
-	if o.NameTemplate == "" {
-		o.NameTemplate = d.NameTemplate
-	}
-	if o.NameTemplate == "" {
-		o.NameTemplate = naming.DefaultTemplate
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = d.Concurrency
-	}
-	if o.Concurrency <= 0 {
-		o.Concurrency = 32
-	}
-	return o
+	o := settings.Fill(r.req.Options, r.m.cfg.Defaults)
+	return settings.Fill(o, protocol.Settings{Format: merge.FormatM4A, NameTemplate: naming.DefaultTemplate, Concurrency: 32})
 }
 
 // downloadable decides by is_space_available_for_replay, not by state: a

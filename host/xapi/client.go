@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/spacekeep/spacekeep/host/retry"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -91,7 +92,7 @@ func New(cookies protocol.Cookies, opt Options) (*Client, error) {
 		QueryIDs:    append([]string(nil), QueryIDs...),
 		Features:    DefaultFeatures(),
 		MaxRateWait: 2 * time.Minute,
-		sleep:       sleepCtx,
+		sleep:       retry.Sleep,
 		now:         time.Now,
 	}
 	c.applyHints(opt.Hints)
@@ -195,7 +196,7 @@ func (c *Client) do(ctx context.Context, u *url.URL) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, protocol.NewError(protocol.CodeCancelled, ctx.Err())
 		}
-		return nil, protocol.NewError(protocol.CodeNetwork, scrubURLError(err))
+		return nil, protocol.NewError(protocol.CodeNetwork, retry.ScrubURLError(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIBody))
@@ -254,28 +255,4 @@ func IsXHost(host string) bool {
 		}
 	}
 	return false
-}
-
-// scrubURLError drops the query string from a *url.Error so that variables
-// and features do not flood the message.
-func scrubURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil {
-			u.RawQuery = ""
-			return fmt.Errorf("%s %s: %w", ue.Op, u.Redacted(), ue.Err)
-		}
-	}
-	return err
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
