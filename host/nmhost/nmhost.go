@@ -53,6 +53,9 @@ type Options struct {
 	ProgressInterval time.Duration
 	// SpaceInfoTimeout bounds a space.info request; 0 means 30s.
 	SpaceInfoTimeout time.Duration
+	// KeepJobs leaves the driver open when the session ends: the background
+	// service serves many sessions on one driver, whose jobs outlive them.
+	KeepJobs bool
 }
 
 // ErrFrameTooLarge is returned by Serve when the extension sent a frame over
@@ -61,7 +64,8 @@ var ErrFrameTooLarge = errors.New("incoming frame too large")
 
 // Serve runs one session: hello first, then requests from in until it
 // ends. At the end of in it closes d (cancelling running jobs, whose cache
-// stays for resume), writes the events that produced, and returns nil. It
+// stays for resume; not with opts.KeepJobs), writes the events that
+// produced, and returns nil. It
 // returns an error when in breaks mid-frame or sends an oversized frame,
 // and ctx.Err() when ctx is cancelled.
 func Serve(ctx context.Context, in io.Reader, out io.Writer, d job.Driver, opts Options) error {
@@ -91,7 +95,9 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, d job.Driver, opts 
 	unsubscribe := d.Subscribe(s.onEvent)
 	if err := s.w.WriteFrame(s.hello()); err != nil {
 		unsubscribe()
-		d.Close()
+		if !opts.KeepJobs {
+			d.Close()
+		}
 		s.pump.resume()
 		s.pump.close()
 		return fmt.Errorf("write hello: %w", err)
@@ -102,7 +108,10 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, d job.Driver, opts 
 
 	// The browser is gone or the stream is unusable: stop the jobs (their
 	// cache stays), let in-flight handlers finish, flush the last events.
-	d.Close()
+	// A session of the background service leaves the jobs running.
+	if !opts.KeepJobs {
+		d.Close()
+	}
 	cancel()
 	s.handlers.Wait()
 	unsubscribe()

@@ -491,6 +491,25 @@ func TestEOFMidJobClosesDriver(t *testing.T) {
 	}
 }
 
+func TestEOFWithKeepJobsLeavesDriverOpen(t *testing.T) {
+	h := startHost(t, Options{KeepJobs: true})
+	h.next()
+	h.send(req(1, "download.start", map[string]any{"space": "1", "cookies": cookies}))
+	h.nextReply()
+	rest, err := h.finish()
+	if err != nil {
+		t.Fatalf("EOF: %v", err)
+	}
+	if h.d.isClosed() {
+		t.Fatal("KeepJobs: the driver was closed at EOF")
+	}
+	for _, m := range rest {
+		if m["type"] == "job.failed" {
+			t.Fatalf("KeepJobs: a job was cancelled at EOF: %v", rest)
+		}
+	}
+}
+
 func TestOversizedFrameEndsSession(t *testing.T) {
 	h := startHost(t, Options{})
 	h.next()
