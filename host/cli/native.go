@@ -11,6 +11,7 @@ import (
 
 	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/nmhost"
+	"github.com/spacekeep/spacekeep/host/service"
 	"github.com/spacekeep/spacekeep/installer"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -40,7 +41,6 @@ func runNative(env *Env, args []string) (code int) {
 		return exitError
 	}
 	log, closeLog, secret := openLog(env, true, "native")
-	logFile := logFilePath(env)
 	defer closeLog()
 	defer func() {
 		if v := recover(); v != nil {
@@ -50,12 +50,35 @@ func runNative(env *Env, args []string) (code int) {
 	}()
 	log.Info().Str("caller", caller).Str("version", Version).Msg("native host started")
 
+	// With the background service running, the jobs live there: relay.
+	if conn, sock := dialService(env); conn != nil {
+		log.Info().Str("socket", sock).Msg("relaying to the background service")
+		if err := service.Relay(env.Ctx, env.Stdin, env.Stdout, conn); err != nil {
+			log.Error().Err(err).Msg("relay ended with an error")
+			return exitError
+		}
+		log.Info().Msg("native host finished (relay)")
+		return exitOK
+	}
+
 	d, err := buildDriver(env, log, secret)
 	if err != nil {
 		log.Error().Err(err).Msg("cannot start the job engine")
 		d = noDriver{err: err}
 	}
-	opts := nmhost.Options{
+	if err := nmhost.Serve(env.Ctx, env.Stdin, env.Stdout, d, sessionOptions(env, log)); err != nil {
+		log.Error().Err(err).Msg("native session ended with an error")
+		return exitError
+	}
+	log.Info().Msg("native host finished")
+	return exitOK
+}
+
+// sessionOptions are the native-messaging session's options, for the
+// native host and for the background service's sessions.
+func sessionOptions(env *Env, log zerolog.Logger) nmhost.Options {
+	logFile := logFilePath(env)
+	return nmhost.Options{
 		Version: Version,
 		Logger:  log,
 		FFmpeg:  env.Getenv("SPACEKEEP_FFMPEG"),
@@ -68,12 +91,6 @@ func runNative(env *Env, args []string) (code int) {
 			return installer.Doctor(ctx, ie)
 		},
 	}
-	if err := nmhost.Serve(env.Ctx, env.Stdin, env.Stdout, d, opts); err != nil {
-		log.Error().Err(err).Msg("native session ended with an error")
-		return exitError
-	}
-	log.Info().Msg("native host finished")
-	return exitOK
 }
 
 // nativeCaller checks who started us: Chrome passes its extension's origin

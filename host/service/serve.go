@@ -57,8 +57,9 @@ func Serve(ctx context.Context, ln net.Listener, d job.Driver, opts nmhost.Optio
 			log.Info().Msg("service: session started")
 			serr := nmhost.Serve(sessCtx, c, c, d, opts)
 			switch {
-			case errors.Is(serr, syscall.ECONNRESET):
-				log.Info().Msg("service: session ended (connection reset)")
+			case errors.Is(serr, syscall.ECONNRESET) || errors.Is(serr, syscall.EPIPE):
+				// A client that left at once: a status probe, a closed browser.
+				log.Info().Err(serr).Msg("service: session ended (the client left)")
 				return
 			case serr != nil && !errors.Is(serr, context.Canceled):
 				log.Warn().Err(serr).Msg("service: session ended with an error")

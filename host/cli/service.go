@@ -1,0 +1,256 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+
+	kservice "github.com/kardianos/service"
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/service"
+)
+
+func init() {
+	register(&command{name: "service", summary: "the optional background service: install, uninstall, start, stop, status, run", run: runService})
+}
+
+func serviceUsage(env *Env) {
+	fmt.Fprintln(env.Stderr, `Usage: spacekeep service install|uninstall|start|stop|status|run
+
+The background service owns the downloads, so closing the browser stops
+nothing: the host the browser starts then only relays to it.
+
+  install    install it for your user (systemd user unit, launchd agent) and start it
+  uninstall  stop it and remove it
+  start      start it
+  stop       stop it (running downloads stop; they resume when started again)
+  status     say whether it is installed and running, and where its socket is
+  run        run it in the foreground (what the unit starts)`)
+}
+
+func runService(env *Env, args []string) int {
+	if len(args) != 1 {
+		serviceUsage(env)
+		return exitUsage
+	}
+	sock, err := service.SocketFrom(env.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "spacekeep service: %v\n", err)
+		return exitError
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		serviceUsage(env)
+		return exitOK
+	case "run":
+		return serviceRun(env, sock)
+	case "status":
+		return serviceStatus(env, sock)
+	case "install", "uninstall", "start", "stop":
+		return serviceControl(env, args[0])
+	}
+	fmt.Fprintf(env.Stderr, "spacekeep service: unknown action %q\n\n", args[0])
+	serviceUsage(env)
+	return exitUsage
+}
+
+// serviceUnsupported says why this system cannot install the service, or "".
+func serviceUnsupported(s kservice.Service) string {
+	switch {
+	case runtime.GOOS == "windows":
+		return "on Windows spacekeep cannot install the background service yet (kardianos/service installs only administrator services there); run 'spacekeep service run' yourself, in a window you keep open"
+	case runtime.GOOS == "linux" && s.Platform() != "linux-systemd":
+		return "no systemd user manager was found; run 'spacekeep service run' yourself (for example from your session's autostart)"
+	}
+	return ""
+}
+
+// serviceExe is the binary the service runs: the copy 'spacekeep install'
+// made for the browsers when there is one, so that both run the same
+// version, else this binary.
+func serviceExe(env *Env) (string, error) {
+	if ie, err := installerEnv(env, ""); err == nil {
+		if fi, err := os.Stat(ie.BinaryPath()); err == nil && fi.Mode().IsRegular() {
+			return ie.BinaryPath(), nil
+		}
+	}
+	return os.Executable()
+}
+
+func newKService(env *Env, p kservice.Interface, opts map[string]any) (kservice.Service, string, error) {
+	exe, err := serviceExe(env)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg := service.Config(exe, nil)
+	for k, v := range opts {
+		cfg.Option[k] = v
+	}
+	s, err := kservice.New(p, cfg)
+	return s, exe, err
+}
+
+func serviceControl(env *Env, action string) int {
+	s, exe, err := newKService(env, &serviceProgram{}, nil)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "spacekeep service %s: %v\n", action, err)
+		return exitError
+	}
+	if why := serviceUnsupported(s); why != "" {
+		fmt.Fprintf(env.Stderr, "spacekeep service %s: %s.\n", action, why)
+		return exitError
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(env.Stderr, "spacekeep service %s: %v\n", action, err)
+		return exitError
+	}
+	switch action {
+	case "install":
+		if err := s.Install(); err != nil {
+			return fail(err)
+		}
+		if err := s.Start(); err != nil {
+			return fail(fmt.Errorf("installed, but it did not start: %w", err))
+		}
+		fmt.Fprintf(env.Stdout, "Installed and started the background service (%s, runs %s).\n", s.Platform(), exe)
+		fmt.Fprintln(env.Stdout, "Closing the browser no longer stops downloads. 'spacekeep service uninstall' removes it.")
+	case "uninstall":
+		s.Stop() // it may not be running
+		if err := s.Uninstall(); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(env.Stdout, "Stopped and removed the background service. The browser runs the downloads again (closing it stops them).")
+	case "start":
+		if err := s.Start(); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(env.Stdout, "Started the background service.")
+	case "stop":
+		if err := s.Stop(); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(env.Stdout, "Stopped the background service (running downloads stopped; they resume when started again).")
+	}
+	return exitOK
+}
+
+// serviceStatus prints plain words: running, stopped or not installed, and
+// whether something answers on the socket.
+func serviceStatus(env *Env, sock string) int {
+	answering := "not answering"
+	if c, err := service.Dial(sock); err == nil {
+		c.Close()
+		answering = "answering"
+	}
+	state := "not installed"
+	s, _, err := newKService(env, &serviceProgram{}, nil)
+	if err != nil {
+		state = "unknown (" + err.Error() + ")"
+	} else if why := serviceUnsupported(s); why != "" {
+		state = "not installed: " + why
+	} else {
+		st, err := s.Status()
+		switch {
+		case errors.Is(err, kservice.ErrNotInstalled):
+		case err != nil:
+			state = "unknown (" + err.Error() + ")"
+		case st == kservice.StatusRunning:
+			state = "running"
+		case st == kservice.StatusStopped:
+			state = "stopped"
+		}
+	}
+	fmt.Fprintf(env.Stdout, "service: %s\n", state)
+	fmt.Fprintf(env.Stdout, "socket: %s (%s)\n", sock, answering)
+	return exitOK
+}
+
+// serviceRun runs the service in the foreground until a signal (env.Ctx) or
+// the service manager stops it.
+func serviceRun(env *Env, sock string) int {
+	log, closeLog, secret := openLog(env, true, "service")
+	defer closeLog()
+	p := &serviceProgram{env: env, log: log, secret: secret, sock: sock, died: make(chan struct{})}
+	s, _, err := newKService(env, p, map[string]any{"RunWait": func() {
+		select {
+		case <-env.Ctx.Done():
+		case <-p.died:
+		}
+	}})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "spacekeep service run: %v\n", err)
+		return exitError
+	}
+	if err := s.Run(); err != nil {
+		fmt.Fprintf(env.Stderr, "spacekeep service run: %v\n", err)
+		return exitError
+	}
+	if p.err != nil {
+		log.Error().Err(p.err).Msg("the service failed")
+		return exitError
+	}
+	return exitOK
+}
+
+// serviceProgram is kardianos's view of the service: Start opens the socket
+// and serves it with a job engine built as the native host's; Stop ends it,
+// cancelling running jobs (their cache stays for resume).
+type serviceProgram struct {
+	env    *Env
+	log    zerolog.Logger
+	secret func(string)
+	sock   string
+
+	cancel context.CancelFunc
+	died   chan struct{} // closed when Serve returned
+	err    error         // Serve's error, read after died
+}
+
+func (p *serviceProgram) Start(kservice.Service) error {
+	ln, err := service.Listen(p.sock)
+	if err != nil {
+		return err
+	}
+	d, err := buildDriver(p.env, p.log, p.secret)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.log.Info().Str("socket", p.sock).Str("version", Version).Msg("service started")
+	go func() {
+		p.err = service.Serve(ctx, ln, d, sessionOptions(p.env, p.log))
+		close(p.died)
+	}()
+	return nil
+}
+
+func (p *serviceProgram) Stop(kservice.Service) error {
+	if p.cancel != nil {
+		p.cancel()
+		<-p.died
+	}
+	return nil
+}
+
+// dialService connects to a running background service, or returns nil:
+// then the native host runs the jobs itself.
+func dialService(env *Env) (net.Conn, string) {
+	if env.Getenv(service.EnvNoService) == "1" {
+		return nil, ""
+	}
+	sock, err := service.SocketFrom(env.Getenv)
+	if err != nil {
+		return nil, ""
+	}
+	c, err := service.Dial(sock)
+	if err != nil {
+		return nil, ""
+	}
+	return c, sock
+}
