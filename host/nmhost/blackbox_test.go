@@ -50,7 +50,11 @@ func startBin(t *testing.T, args ...string) *proc {
 	home := t.TempDir()
 	cmd := exec.Command(hostBin, args...)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "SPACEKEEP_LOG_DIR="+home)
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "SPACEKEEP_LOG_DIR="+home,
+		// A developer's running background service (its socket is under
+		// XDG_RUNTIME_DIR, which the temporary home does not change) must
+		// not take these sessions over.
+		"SPACEKEEP_NO_SERVICE=1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,11 +27,26 @@ import (
 // service hangs up first.
 const peerClientEnv = "SPACEKEEP_TEST_PEER_CLIENT"
 
+// hostBin is the real spacekeep binary, built once for the relay test.
+var hostBin string
+
 func TestMain(m *testing.M) {
 	if p := os.Getenv(peerClientEnv); p != "" {
 		os.Exit(peerClient(p))
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "spacekeep-service-test")
+	if err != nil {
+		panic(err)
+	}
+	hostBin = filepath.Join(dir, "spacekeep")
+	if out, err := exec.Command("go", "build", "-o", hostBin, "github.com/spacekeep/spacekeep/host").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build the host: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 func peerClient(path string) int {
