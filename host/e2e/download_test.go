@@ -72,7 +72,7 @@ func newFixture(t *testing.T, opts fakex.Options, specs ...fakex.SpaceSpec) *fix
 // cmd returns the binary set up to talk to the fake with the session in the environment.
 func (f *fixture) cmd(args ...string) *exec.Cmd {
 	c := exec.Command(bin, args...)
-	c.Env = append(os.Environ(), "HOME="+f.home, "XDG_CACHE_HOME="+filepath.Join(f.home, "cache"),
+	c.Env = append(os.Environ(), "SPACEKEEP_NO_SERVICE=1", "HOME="+f.home, "XDG_CACHE_HOME="+filepath.Join(f.home, "cache"),
 		"XDG_CONFIG_HOME="+filepath.Join(f.home, "config"), "SPACEKEEP_API_BASE="+f.x.APIBase(),
 		"SPACEKEEP_AUTH_TOKEN="+f.auth, "SPACEKEEP_CT0="+f.ct0)
 	return c

@@ -19,6 +19,8 @@ export function hostEnv(fake, home) {
     XDG_STATE_HOME: join(home, '.local', 'state'),
     SPACEKEEP_API_BASE: fake.info.api_base,
     SSL_CERT_FILE: fake.info.cert_file,
+    // A developer's running background service must not take the test over.
+    SPACEKEEP_NO_SERVICE: '1',
   };
 }
 
