@@ -111,6 +111,7 @@ const (
 	StageQueued    = "queued"
 	StageResolving = "resolving"
 	StageFetching  = "fetching"
+	StageRecording = "recording" // a live Space, instead of fetching, until it ends or is stopped
 	StageMerging   = "merging"
 	StageDone      = "done"
 	StageFailed    = "failed"

@@ -75,8 +75,9 @@ func safeName(s string) string {
 
 // Progress is a download's state, reported after every chunk.
 type Progress struct {
-	Done, Total int
+	Done, Total int     // Total grows with a live queue
 	Bytes       int64   // bytes of the chunks on disk
+	Seconds     float64 // audio of the chunks on disk, by their EXTINF
 	Fetched     int64   // bytes fetched by this run
 	Speed       float64 // bytes per second, recent
 	Conns       int     // connections in use now
@@ -107,6 +108,15 @@ type Options struct {
 // are on disk, complete and checked. On error the chunks already fetched
 // stay, so that the next call fetches only what is missing.
 func Download(ctx context.Context, chunks []Chunk, opt Options) error {
+	q := NewQueue(chunks...)
+	q.Close()
+	return DownloadQueue(ctx, q, opt)
+}
+
+// DownloadQueue is Download for a queue that may still grow: it fetches
+// chunks as they are added, and returns nil once the queue is closed and
+// every chunk in it is on disk. Indices (OnChunk) are positions in q.
+func DownloadQueue(ctx context.Context, q *Queue, opt Options) error {
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = 32
 	}
@@ -116,18 +126,20 @@ func Download(ctx context.Context, chunks []Chunk, opt Options) error {
 	if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
 		return protocol.DiskError("create the cache folder", err)
 	}
-	d := &downloader{opt: opt, chunks: chunks, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
+	d := &downloader{opt: opt, queue: q, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
 	return d.run(ctx)
 }
 
 type downloader struct {
 	opt     Options
-	chunks  []Chunk
-	meter   *meter // judges concurrency levels
-	display *meter // the speed people see
+	queue   *Queue
+	chunks  []Chunk // taken from the queue so far; only run touches it
+	meter   *meter  // judges concurrency levels
+	display *meter  // the speed people see
 
 	done, resumed  int
 	bytes, fetched int64
+	seconds        float64
 }
 
 type result struct {
@@ -147,38 +159,53 @@ func (d *downloader) run(ctx context.Context) error {
 	defer cancel()
 
 	var pending []int
-	for i, c := range d.chunks {
-		if n, ok := haveChunk(filepath.Join(d.opt.Dir, c.Name)); ok {
-			d.done++
-			d.resumed++
-			d.bytes += n
-			d.onChunk(i)
-			continue
+	var attempts []int
+	// take moves the queue's new chunks into pending, or counts them done
+	// when an earlier run left them on disk.
+	take := func() (changed <-chan struct{}, closed bool, err error) {
+		more, changed, closed, err := d.queue.since(len(d.chunks))
+		for _, c := range more {
+			i := len(d.chunks)
+			d.chunks = append(d.chunks, c)
+			attempts = append(attempts, 0)
+			if n, ok := haveChunk(filepath.Join(d.opt.Dir, c.Name)); ok {
+				d.done++
+				d.resumed++
+				d.bytes += n
+				d.seconds += c.Duration
+				d.onChunk(i)
+				continue
+			}
+			pending = append(pending, i)
 		}
-		pending = append(pending, i)
+		return changed, closed, err
 	}
+	changed, closed, qerr := take()
 	d.report(0)
-	if len(pending) == 0 {
-		return nil
-	}
 
 	ctl := newController(d.opt.MaxConns, d.opt.Fixed)
 	results := make(chan result)
 	retryCh := make(chan int)
-	attempts := make([]int, len(d.chunks))
 	active, waiting := 0, 0
 	tick := time.NewTicker(controlInterval)
 	defer tick.Stop()
 
-	for d.done < len(d.chunks) {
+	for {
+		if qerr != nil {
+			return qerr
+		}
+		if closed && d.done == len(d.chunks) {
+			return nil
+		}
 		for active < ctl.limit && len(pending) > 0 {
 			idx := pending[0]
 			pending = pending[1:]
 			active++
 			wg.Add(1)
+			c, total := d.chunks[idx], len(d.chunks)
 			go func() {
 				defer wg.Done()
-				r := d.fetch(ctx, idx)
+				r := d.fetch(ctx, idx, c, total)
 				select {
 				case results <- r:
 				case <-ctx.Done():
@@ -188,6 +215,12 @@ func (d *downloader) run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return protocol.NewError(protocol.CodeCancelled, ctx.Err())
+		case <-changed:
+			before := d.done
+			changed, closed, qerr = take()
+			if d.done > before {
+				d.report(active)
+			}
 		case <-tick.C:
 			ctl.observe(d.meter.rate(), active, len(pending)+waiting > 0)
 		case idx := <-retryCh:
@@ -198,6 +231,7 @@ func (d *downloader) run(ctx context.Context) error {
 			if r.err == nil {
 				d.done++
 				d.bytes += r.n
+				d.seconds += d.chunks[r.idx].Duration
 				d.fetched += r.n
 				d.meter.add(r.n)
 				d.display.add(r.n)
@@ -228,7 +262,6 @@ func (d *downloader) run(ctx context.Context) error {
 			}()
 		}
 	}
-	return nil
 }
 
 func (d *downloader) onChunk(i int) {
@@ -241,14 +274,14 @@ func (d *downloader) report(active int) {
 	if d.opt.Progress == nil {
 		return
 	}
-	d.opt.Progress(Progress{Done: d.done, Total: len(d.chunks), Bytes: d.bytes, Fetched: d.fetched,
+	d.opt.Progress(Progress{Done: d.done, Total: len(d.chunks), Bytes: d.bytes, Seconds: d.seconds, Fetched: d.fetched,
 		Speed: d.display.rate(), Conns: active, Resumed: d.resumed})
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // fetch downloads one chunk, checks it and stores it under its cache name.
-func (d *downloader) fetch(ctx context.Context, idx int) result {
+func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) result {
 	if d.opt.Slots != nil {
 		select {
 		case d.opt.Slots <- struct{}{}:
@@ -257,7 +290,6 @@ func (d *downloader) fetch(ctx context.Context, idx int) result {
 			return result{idx: idx, err: ctx.Err()}
 		}
 	}
-	c := d.chunks[idx]
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL(), nil)
 	if err != nil {
 		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d has a bad URL: %w", idx, err)}
@@ -275,7 +307,7 @@ func (d *downloader) fetch(ctx context.Context, idx int) result {
 		slow := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 		retry := slow || resp.StatusCode >= 500 || resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusRequestTimeout
 		return result{idx: idx, retry: retry, slowDown: slow,
-			err: protocol.Errorf(protocol.CodeNetwork, "X's servers answered HTTP %d for chunk %d of %d. Try again later; the download resumes where it stopped", resp.StatusCode, idx+1, len(d.chunks))}
+			err: protocol.Errorf(protocol.CodeNetwork, "X's servers answered HTTP %d for chunk %d of %d. Try again later; the download resumes where it stopped", resp.StatusCode, idx+1, total)}
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()

@@ -14,6 +14,7 @@ type Driver interface {
 	// Start queues a download and returns its job id at once.
 	Start(req protocol.DownloadStart) (string, error)
 	// Cancel stops a job; its cache stays so that a new start resumes it.
+	// A live recording is stopped and kept: it ends with job.done.
 	Cancel(id string) error
 	// List returns the latest event of every job this driver knows.
 	List() []protocol.JobStatus

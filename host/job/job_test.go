@@ -64,7 +64,8 @@ func newEnv(t *testing.T, opts fakex.Options, specs ...fakex.SpaceSpec) *env {
 	t.Cleanup(x.Close)
 	auth, ct0 := x.Session()
 	e := &env{t: t, x: x, out: t.TempDir(), cache: t.TempDir(), cookies: protocol.Cookies{AuthToken: auth, CT0: ct0}, logs: &syncBuffer{}}
-	e.m = NewManager(Config{APIBase: x.APIBase(), CacheDir: e.cache, Log: zerolog.New(e.logs).Level(zerolog.DebugLevel)})
+	e.m = NewManager(Config{APIBase: x.APIBase(), CacheDir: e.cache, Log: zerolog.New(e.logs).Level(zerolog.DebugLevel),
+		LivePoll: 20 * time.Millisecond, StatusPoll: 50 * time.Millisecond, LiveQuiet: time.Second})
 	t.Cleanup(e.m.Close)
 	return e
 }
@@ -179,7 +180,6 @@ func TestDownloadRefusesWithClearCodes(t *testing.T) {
 	for id, code := range map[string]protocol.Code{
 		fakex.NoReplayID:   protocol.CodeNotReplayable,
 		fakex.NotStartedID: protocol.CodeNotStarted,
-		fakex.LiveID:       protocol.CodeLive,
 		fakex.CanceledID:   protocol.CodeNotReplayable,
 		fakex.VideoID:      protocol.CodeVideoSpace,
 		"1AAAAAAAAAAAA":    protocol.CodeNotFound,
@@ -326,5 +326,135 @@ func TestJobsShareTheConnectionCap(t *testing.T) {
 	}
 	if got := len(e.m.List()); got != 2 {
 		t.Errorf("List has %d jobs, want 2", got)
+	}
+}
+
+// liveEnv serves one Space that is live now and gains a chunk every 30 ms.
+func liveEnv(t *testing.T) *env {
+	return newEnv(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.LiveID, Title: "On air", State: fakex.StateRunning,
+		Chunks: 4, LiveInterval: 30 * time.Millisecond, HostName: "H", HostHandle: "h"})
+}
+
+// startLive starts recording the live Space, collects its events, and
+// returns once the recording has fetched at least min chunks.
+func (e *env) startLive(min int) (string, func() []protocol.Event) {
+	e.t.Helper()
+	var (
+		mu     sync.Mutex
+		events []protocol.Event
+	)
+	unsub := e.m.Subscribe(func(ev protocol.Event) {
+		mu.Lock()
+		events = append(events, ev)
+		mu.Unlock()
+	})
+	e.t.Cleanup(unsub)
+	id, err := e.m.Start(protocol.DownloadStart{Space: fakex.LiveID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(e.x.ChunkHits(fakex.LiveID)) < min {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("the recording fetched %d chunks in 30 s", len(e.x.ChunkHits(fakex.LiveID)))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return id, func() []protocol.Event {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]protocol.Event(nil), events...)
+	}
+}
+
+func TestRecordLiveSpaceUntilItEnds(t *testing.T) {
+	e := liveEnv(t)
+	id, events := e.startLive(12)
+	if err := e.x.EndSpace(fakex.LiveID); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.m.Wait(t.Context(), id)
+	if err != nil || ev.Type != protocol.TypeJobDone {
+		t.Fatalf("the recording ended with %+v %v", ev, err)
+	}
+	n := chunksOf(t, e.x, fakex.LiveID)
+	if n < 12 || ev.ChunksDone != n {
+		t.Errorf("recorded %d chunks, the Space has %d", ev.ChunksDone, n)
+	}
+	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
+		t.Fatalf("the recording is not every chunk once, in order: %v", err)
+	}
+	polls := 0
+	for _, r := range e.x.Requests() {
+		if r.Listener == "cdn" && strings.HasSuffix(r.Path, ".m3u8") {
+			polls++
+		}
+	}
+	if polls < 4 {
+		t.Errorf("the playlist was read %d times: the recording did not follow it", polls)
+	}
+	for i, hits := range e.x.ChunkHits(fakex.LiveID) {
+		if hits != 1 {
+			t.Errorf("chunk %d fetched %d times", i, hits)
+		}
+	}
+	recording := 0
+	for _, ev := range events() {
+		if ev.Stage != protocol.StageRecording {
+			continue
+		}
+		recording++
+		if ev.ETA != 0 {
+			t.Errorf("a live recording has no ETA: %+v", ev)
+		}
+		if ev.ChunksDone > 0 && ev.Duration < float64(ev.ChunksDone)*testaudio.ChunkDuration-0.01 {
+			t.Errorf("recording event with %d chunks says %.2f s", ev.ChunksDone, ev.Duration)
+		}
+	}
+	if recording == 0 {
+		t.Error("no recording progress event")
+	}
+	if _, err := os.Stat(filepath.Join(e.cache, fakex.LiveID)); !os.IsNotExist(err) {
+		t.Errorf("cache not removed after the recording: %v", err)
+	}
+	e.checkSecrets()
+}
+
+func TestStopLiveRecordingKeepsIt(t *testing.T) {
+	e := liveEnv(t)
+	id, _ := e.startLive(10)
+	asked := time.Now()
+	if err := e.m.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.m.Wait(t.Context(), id)
+	if err != nil || ev.Type != protocol.TypeJobDone {
+		t.Fatalf("stop ended with %+v %v", ev, err)
+	}
+	if d := time.Since(asked); d > 5*time.Second {
+		t.Errorf("stop took %s", d)
+	}
+	if ev.ChunksDone < 10 {
+		t.Errorf("kept %d chunks, %d were fetched before the stop", ev.ChunksDone, 10)
+	}
+	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, ev.ChunksDone); err != nil {
+		t.Fatalf("the kept recording is not its chunks once, in order: %v", err)
+	}
+	if spec, _ := e.x.Space(fakex.LiveID); spec.State != fakex.StateRunning {
+		t.Errorf("the Space is %s: stopping a recording must not need the Space to end", spec.State)
+	}
+}
+
+func TestCloseCancelsLiveRecordingAndKeepsTheCache(t *testing.T) {
+	e := liveEnv(t)
+	id, _ := e.startLive(8)
+	e.m.Close()
+	ev, _ := e.m.Wait(t.Context(), id)
+	if ev.Type != protocol.TypeJobFailed || ev.Code != protocol.CodeCancelled {
+		t.Fatalf("Close ended the recording with %+v", ev)
+	}
+	kept, _ := filepath.Glob(filepath.Join(e.cache, fakex.LiveID, "chunks", "chunk_*"))
+	if len(kept) < 8 {
+		t.Errorf("the cache kept %d chunks", len(kept))
 	}
 }

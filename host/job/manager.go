@@ -32,6 +32,14 @@ type Config struct {
 	MaxConns int
 	// Defaults fill a request's empty options.
 	Defaults protocol.Settings
+	// LivePoll is how often a live recording reads its playlist; 0 means
+	// the playlist's target duration (3-4 s). StatusPoll is how often it
+	// asks X whether the Space is still live; 0 means 30 s. LiveQuiet is
+	// how long, once X says the Space ended, the playlist may stay
+	// unchanged (or missing) before the recording is complete; 0 means 3
+	// minutes (X's playlists may answer 404 for a minute after the end).
+	// Tests shorten them.
+	LivePoll, StatusPoll, LiveQuiet time.Duration
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger
@@ -57,6 +65,11 @@ type entry struct {
 	cancel  context.CancelFunc
 	last    protocol.Event
 	running bool
+	// live is set while the job records a live Space: Cancel then closes
+	// stop, which ends the recording and keeps it, rather than cancel.
+	live     bool
+	stop     chan struct{}
+	stopping bool
 }
 
 var _ Driver = (*Manager)(nil)
@@ -114,7 +127,7 @@ func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true}
+	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true, stop: make(chan struct{})}
 	e.last = protocol.Event{Type: protocol.TypeJobProgress, Job: e.id, Stage: protocol.StageQueued,
 		Space: &protocol.SpaceInfo{ID: spaceID, URL: spaceurl.URL(spaceID)}}
 	m.jobs[e.id] = e
@@ -132,7 +145,7 @@ func newID() string {
 func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protocol.DownloadStart) {
 	defer m.wg.Done()
 	defer e.cancel()
-	r := &runner{m: m, job: e.id, spaceID: spaceID, req: req, log: m.cfg.Log.With().Str("job", e.id).Str("space", spaceID).Logger()}
+	r := &runner{m: m, entry: e, job: e.id, spaceID: spaceID, req: req, log: m.cfg.Log.With().Str("job", e.id).Str("space", spaceID).Logger()}
 	var (
 		done protocol.Event
 		err  error
@@ -162,15 +175,33 @@ func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protoco
 }
 
 // Cancel stops a job; its cache stays so that starting it again resumes.
+// A job recording a live Space is stopped instead: the recording ends with
+// the chunks it has, and the job with job.done (or job.failed cancelled
+// when no chunk was recorded yet). A second Cancel cancels it.
 func (m *Manager) Cancel(id string) error {
 	m.mu.Lock()
 	e, ok := m.jobs[id]
+	if ok && e.live && !e.stopping {
+		e.stopping = true
+		close(e.stop)
+		m.mu.Unlock()
+		return nil
+	}
 	m.mu.Unlock()
 	if !ok {
 		return protocol.NewError(protocol.CodeUnknownJob, nil)
 	}
 	e.cancel()
 	return nil
+}
+
+// setLive marks a job as recording a live Space, or no longer; it returns
+// the channel that Cancel closes to stop the recording.
+func (m *Manager) setLive(e *entry, live bool) <-chan struct{} {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e.live = live
+	return e.stop
 }
 
 // List returns the latest event of every job, oldest first.
@@ -234,7 +265,10 @@ func (m *Manager) lastSpace(id string) *protocol.SpaceInfo {
 	return nil
 }
 
-// Close cancels running jobs (their cache stays) and waits for them.
+// Close cancels running jobs (their cache stays) and waits for them. A live
+// recording is cancelled too, not stopped: its chunks stay in the cache and
+// a new start of the same Space, live or ended, picks them up again, since
+// the playlist it records lists every chunk since the Space's start.
 func (m *Manager) Close() {
 	m.mu.Lock()
 	m.closed = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/hls"
 	"github.com/spacekeep/spacekeep/host/merge"
 	"github.com/spacekeep/spacekeep/host/naming"
+	"github.com/spacekeep/spacekeep/host/playlist"
 	"github.com/spacekeep/spacekeep/host/settings"
 	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
@@ -33,6 +35,7 @@ var cdnHeader = http.Header{
 // runner carries one job through resolve → fetch → merge → done.
 type runner struct {
 	m       *Manager
+	entry   *entry
 	job     string
 	spaceID string
 	req     protocol.DownloadStart
@@ -79,18 +82,64 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	}
 	loader := &hls.Loader{Client: r.m.cfg.CDNClient, Header: cdnHeader, NotFoundPatience: 3 * time.Minute,
 		ChunkBase: xapi.ChunkBase, Log: r.log}
-	pl, _, err := loader.Media(ctx, plURL)
+	pl, mediaURL, err := loader.Media(ctx, plURL)
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	chunks := hls.Chunks(pl)
-	expected := pl.TotalDuration()
 	cache := filepath.Join(r.m.cfg.CacheDir, r.spaceID)
 	if err := r.writeMeta(cache, sp); err != nil {
 		return protocol.Event{}, err
 	}
 	cover := r.fetchCover(ctx, cache, sp.Creator.AvatarURL)
-	return r.fetchAndMerge(ctx, opt, sp, expected, chunks, cache, cover)
+	q := hls.NewQueue(hls.Chunks(pl)...)
+	if sp.State != xapi.StateRunning || pl.Ended {
+		// A finished playlist: the simple case of a live one.
+		q.Close()
+		return r.fetchAndMerge(ctx, opt, sp, pl.TotalDuration(), q, nil, cache, cover)
+	}
+	// A live Space: its playlist (the master's last variant) lists every
+	// chunk since the start and grows until the Space ends.
+	r.log.Info().Int("chunks", q.Len()).Msg("recording a live Space")
+	follow := func(ctx context.Context) error {
+		return r.follow(ctx, api, loader, mediaURL, pl, q)
+	}
+	return r.fetchAndMerge(ctx, opt, sp, 0, q, follow, cache, cover)
+}
+
+// follow adds a live playlist's new chunks to q until the Space ends, and
+// meanwhile asks X now and then whether it is still live.
+func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loader, u *url.URL, pl *playlist.Playlist, q *hls.Queue) error {
+	ended := make(chan struct{})
+	sctx, stopStatus := context.WithCancel(ctx)
+	defer stopStatus()
+	go func() {
+		every := r.m.cfg.StatusPoll
+		if every <= 0 {
+			every = 30 * time.Second
+		}
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-sctx.Done():
+				return
+			case <-t.C:
+			}
+			sp, err := api.AudioSpaceByID(sctx, r.spaceID)
+			if err != nil {
+				if sctx.Err() == nil {
+					r.log.Warn().Err(err).Msg("could not ask X whether the Space is still live")
+				}
+				continue
+			}
+			if sp.State != xapi.StateRunning {
+				r.log.Info().Str("state", sp.State).Msg("the Space is no longer live")
+				close(ended)
+				return
+			}
+		}
+	}()
+	return loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet})
 }
 
 // options fills the request's empty options from the defaults, then from
@@ -101,7 +150,7 @@ func (r *runner) options() protocol.Options {
 }
 
 // downloadable decides by is_space_available_for_replay, not by state: a
-// TimedOut Space with a replay is downloadable.
+// TimedOut Space with a replay is downloadable. A live Space is recorded.
 func downloadable(sp *xapi.Space) error {
 	if sp.Replayable && sp.State != xapi.StateRunning && sp.State != xapi.StateNotStarted {
 		return nil
@@ -113,7 +162,7 @@ func downloadable(sp *xapi.Space) error {
 		}
 		return protocol.NewError(protocol.CodeNotStarted, nil)
 	case xapi.StateRunning:
-		return protocol.NewError(protocol.CodeLive, nil)
+		return nil // recorded from its start until it ends
 	}
 	return protocol.NewError(protocol.CodeNotReplayable, nil)
 }
@@ -189,8 +238,10 @@ func (r *runner) fetchCover(ctx context.Context, cache, avatar string) string {
 
 // fetchAndMerge downloads the chunks and, at the same time, streams those
 // already on disk into ffmpeg: the file is ready moments after the last
-// chunk arrives instead of a merge later.
-func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xapi.Space, expected float64, chunks []hls.Chunk, cache, cover string) (protocol.Event, error) {
+// chunk arrives instead of a merge later. For a live Space, follow keeps
+// adding chunks to q until the Space ends and closes it; expected is then 0
+// (the sum of the EXTINF of the chunks merged is checked instead).
+func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xapi.Space, expected float64, q *hls.Queue, follow func(context.Context) error, cache, cover string) (protocol.Event, error) {
 	outDir, name, err := r.output(opt, sp)
 	if err != nil {
 		return protocol.Event{}, err
@@ -201,48 +252,97 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	defer os.Remove(tmp) // a no-op once committed
 
 	dir := filepath.Join(cache, "chunks")
-	paths := make([]string, len(chunks))
-	for i, c := range chunks {
-		paths[i] = filepath.Join(dir, c.Name)
-	}
-	arr := newArrivals(len(chunks))
+	live := follow != nil
+	arr := newArrivals()
 	dctx, stopDownload := context.WithCancel(ctx)
 	defer stopDownload()
-	var fetched atomic.Bool
-	r.progress(protocol.Event{Stage: protocol.StageFetching, ChunksTotal: len(chunks)})
+	var fetched, stopped atomic.Bool
+	if live {
+		r.progress(protocol.Event{Stage: protocol.StageRecording, ChunksTotal: q.Len()})
+	} else {
+		r.progress(protocol.Event{Stage: protocol.StageFetching, ChunksTotal: q.Len()})
+	}
 	start := time.Now()
 	go func() {
-		err := hls.Download(dctx, chunks, hls.Options{
+		err := hls.DownloadQueue(dctx, q, hls.Options{
 			Client: r.m.cfg.CDNClient, Header: cdnHeader, Dir: dir,
 			MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
-			OnChunk:  arr.arrive,
-			Progress: func(p hls.Progress) { r.progress(fetchEvent(p)) },
+			OnChunk: arr.arrive,
+			Progress: func(p hls.Progress) {
+				if live {
+					r.progress(recordEvent(p))
+				} else {
+					r.progress(fetchEvent(p))
+				}
+			},
 		})
 		if err == nil {
+			n := q.Len()
 			fetched.Store(true)
-			r.log.Info().Int("chunks", len(chunks)).Dur("took", time.Since(start)).Msg("chunks fetched")
-			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks)})
+			r.log.Info().Int("chunks", n).Dur("took", time.Since(start)).Msg("chunks fetched")
+			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: n, ChunksTotal: n})
 		}
 		arr.finish(err)
 	}()
 
+	if live {
+		fctx, stopFollow := context.WithCancel(ctx)
+		defer stopFollow()
+		stop := r.m.setLive(r.entry, true)
+		followed := make(chan struct{})
+		go func() {
+			defer close(followed)
+			if err := follow(fctx); err != nil && fctx.Err() == nil {
+				r.log.Warn().Err(err).Msg("the live playlist failed")
+			}
+		}()
+		go func() {
+			select {
+			case <-stop:
+				// Stop recording: keep the chunks on disk, in order up
+				// to the first missing one, and finish the file.
+				r.log.Info().Int("chunks", q.Len()).Msg("recording stopped")
+				stopped.Store(true)
+				arr.stop()
+				stopFollow()
+				stopDownload()
+			case <-followed:
+				r.m.setLive(r.entry, false) // the list is complete: Cancel cancels again
+			case <-ctx.Done():
+			}
+		}()
+	}
+
 	var last time.Time
-	res, err := merge.Merge(ctx, paths, tmp, merge.Options{
+	merged := 0
+	res, err := merge.Merge(ctx, nil, tmp, merge.Options{
 		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
-		Tags: tags(sp), Ready: arr.wait,
+		Tags: tags(sp),
+		Source: func(ctx context.Context, i int) (string, float64, error) {
+			if err := arr.wait(ctx, i); err != nil {
+				return "", 0, err
+			}
+			c := q.At(i)
+			merged = i + 1
+			return filepath.Join(dir, c.Name), c.Duration, nil
+		},
 		Progress: func(done, _ int64) {
 			// While chunks arrive the fetch's progress is the news.
 			if !fetched.Load() || time.Since(last) < 200*time.Millisecond {
 				return
 			}
 			last = time.Now()
-			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: len(chunks), ChunksTotal: len(chunks), Bytes: done})
+			n := q.Len()
+			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: n, ChunksTotal: n, Bytes: done})
 		},
 	})
 	stopDownload()
 	arr.result() // the download has returned: nothing writes to the cache any more
 	if err != nil {
 		return protocol.Event{}, err
+	}
+	if !stopped.Load() && merged != q.Len() {
+		return protocol.Event{}, protocol.Errorf(protocol.CodeInternal, "merged %d of %d chunks", merged, q.Len())
 	}
 	final, err := commit(tmp, outDir, name)
 	if err != nil {
@@ -257,7 +357,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
 	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.space,
-		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: len(chunks), ChunksTotal: len(chunks)}, nil
+		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged}, nil
 }
 
 // output makes sure the output folder exists and names the file.
@@ -294,6 +394,13 @@ func fetchEvent(p hls.Progress) protocol.Event {
 		ev.ETA = avg * float64(p.Total-p.Done) / p.Speed
 	}
 	return ev
+}
+
+// recordEvent reports a live recording: what is on disk and how long it
+// plays; no ETA, the end is not known.
+func recordEvent(p hls.Progress) protocol.Event {
+	return protocol.Event{Stage: protocol.StageRecording, ChunksDone: p.Done, ChunksTotal: p.Total,
+		Bytes: p.Bytes, Duration: p.Seconds, Speed: p.Speed, Connections: p.Conns}
 }
 
 func tags(sp *xapi.Space) merge.Tags {

@@ -36,6 +36,13 @@ type Options struct {
 	// that the file is ready moments after the last chunk. An error from
 	// Ready (the download failed) stops ffmpeg and is returned as is.
 	Ready func(ctx context.Context, i int) error
+	// Source, if set, takes the place of the chunks list for a list that
+	// grows while the merge runs (a live recording): it blocks until chunk
+	// i is on disk and returns its path and its playlist duration (EXTINF),
+	// or io.EOF when the list ended before i. ExpectedDuration, when 0, is
+	// then the sum of the durations returned. Another error stops ffmpeg
+	// and is returned as is.
+	Source func(ctx context.Context, i int) (path string, extinf float64, err error)
 	// TotalBytes is the chunks' size for Progress when Ready is set (the
 	// files are not all there to be measured); 0 if unknown.
 	TotalBytes int64
@@ -62,7 +69,7 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 	if err != nil {
 		return res, err
 	}
-	if len(chunks) == 0 {
+	if len(chunks) == 0 && opt.Source == nil {
 		return res, protocol.Errorf(protocol.CodeBadPlaylist, "no chunks to merge")
 	}
 	ffmpeg, err := FindFFmpeg(opt.FFmpeg)
@@ -76,7 +83,7 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 		}
 	}
 	total := opt.TotalBytes
-	if opt.Ready == nil {
+	if opt.Ready == nil && opt.Source == nil {
 		for _, c := range chunks {
 			fi, err := os.Stat(c)
 			if err != nil {
@@ -97,16 +104,47 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 			os.Remove(out) // never leave a half-written file behind
 		}
 	}()
-	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, format, out, cover), chunks, total, opt.Ready, opt.Progress)
+	src := opt.Source
+	if src == nil {
+		src = listSource(chunks, opt.Ready)
+	}
+	var listed float64
+	counted := func(ctx context.Context, i int) (string, float64, error) {
+		p, d, err := src(ctx, i)
+		if err == nil {
+			listed += d
+		}
+		return p, d, err
+	}
+	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, format, out, cover), counted, total, opt.Progress)
 	if err != nil {
 		return res, err
 	}
-	return verify(ctx, ffprobe, out, fed, opt.ExpectedDuration)
+	expected := opt.ExpectedDuration
+	if expected == 0 && opt.Source != nil {
+		expected = listed
+	}
+	return verify(ctx, ffprobe, out, fed, expected)
+}
+
+// listSource serves a fixed list of chunk files, waiting on ready if set.
+func listSource(chunks []string, ready func(context.Context, int) error) func(context.Context, int) (string, float64, error) {
+	return func(ctx context.Context, i int) (string, float64, error) {
+		if i >= len(chunks) {
+			return "", 0, io.EOF
+		}
+		if ready != nil {
+			if err := ready(ctx, i); err != nil {
+				return "", 0, err
+			}
+		}
+		return chunks[i], 0, nil
+	}
 }
 
 // runFFmpeg starts ffmpeg, feeds it the cleaned chunks and waits for it.
 // It returns the seconds of audio fed.
-func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total int64, ready func(context.Context, int) error, progress func(done, total int64)) (float64, error) {
+func runFFmpeg(ctx context.Context, ffmpeg string, args []string, src source, total int64, progress func(done, total int64)) (float64, error) {
 	cmd := exec.CommandContext(ctx, ffmpeg, args...)
 	// Our stdout carries native-messaging frames: ffmpeg must never write
 	// there. A nil Stdout is /dev/null (NUL on Windows).
@@ -126,7 +164,7 @@ func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total 
 		return 0, protocol.Errorf(code, "start %s: %w", ffmpeg, err)
 	}
 
-	fed, feedErr := feed(ctx, stdin, chunks, total, ready, progress)
+	fed, feedErr := feed(ctx, stdin, src, total, progress)
 	stdin.Close() // EOF tells ffmpeg to finish the file
 	if feedErr != nil {
 		// Do not wait for ffmpeg to finish a file we are going to discard.
@@ -145,23 +183,30 @@ func runFFmpeg(ctx context.Context, ffmpeg string, args, chunks []string, total 
 	return fed, nil
 }
 
+// source gives the path of chunk i once it is on disk, or io.EOF after the last.
+type source = func(ctx context.Context, i int) (path string, extinf float64, err error)
+
 // feed writes the ADTS audio of every chunk to w, reusing one buffer.
-func feed(ctx context.Context, w io.Writer, chunks []string, total int64, ready func(context.Context, int) error, progress func(done, total int64)) (float64, error) {
+func feed(ctx context.Context, w io.Writer, src source, total int64, progress func(done, total int64)) (float64, error) {
 	var (
 		buf  []byte
 		done int64
 		fed  float64
 	)
-	for i, path := range chunks {
+	for i := 0; ; i++ {
 		if err := ctx.Err(); err != nil {
 			return fed, err
 		}
-		if ready != nil {
-			if err := ready(ctx, i); err != nil {
-				return fed, err
+		path, _, err := src(ctx, i)
+		if errors.Is(err, io.EOF) {
+			if i == 0 {
+				return fed, protocol.Errorf(protocol.CodeBadPlaylist, "no chunks to merge")
 			}
+			return fed, nil
 		}
-		var err error
+		if err != nil {
+			return fed, err
+		}
 		if buf, err = readInto(buf, path); err != nil {
 			return fed, diskError(fmt.Sprintf("chunk %d", i), err)
 		}
@@ -179,7 +224,6 @@ func feed(ctx context.Context, w io.Writer, chunks []string, total int64, ready 
 			progress(done, total)
 		}
 	}
-	return fed, nil
 }
 
 // readInto reads the file at path into buf, growing it only when needed.
