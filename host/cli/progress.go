@@ -102,6 +102,8 @@ func describe(ev protocol.Event) string {
 		}
 		return fmt.Sprintf("%s %d/%d chunks  %s  %s/s  ETA %s %s", bar(ev.ChunksDone, ev.ChunksTotal, 24),
 			ev.ChunksDone, ev.ChunksTotal, mb(ev.Bytes), mb(int64(ev.Speed)), eta(ev.ETA), title)
+	case protocol.StageRecording:
+		return fmt.Sprintf("● Recording live %s  %s%s", clock(ev.Duration), mb(ev.Bytes), title)
 	case protocol.StageMerging:
 		if ev.Bytes == 0 {
 			return "Merging with ffmpeg…" + title
@@ -126,5 +128,14 @@ func eta(s float64) string {
 		return "--:--"
 	}
 	d := time.Duration(s * float64(time.Second)).Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// clock shows a length of audio as m:ss, or h:mm:ss from an hour on.
+func clock(s float64) string {
+	d := time.Duration(s * float64(time.Second)).Truncate(time.Second)
+	if d >= time.Hour {
+		return fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+	}
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
