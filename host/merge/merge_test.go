@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -428,6 +429,48 @@ func TestMergeStopsWhenTheDownloadFails(t *testing.T) {
 	_, err := Merge(context.Background(), order(0, 1, 2), out, Options{Ready: ready})
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the download's error", err)
+	}
+	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+		t.Fatalf("a failed merge left %s", out)
+	}
+}
+
+func TestMergeSourceEndsWithEOFAndChecksTheListedDuration(t *testing.T) {
+	fixtures(t)
+	// A list that grows while the merge runs and ends after 3 chunks.
+	src := order(2, 0, 1)
+	var asked []int
+	source := func(listed float64) func(ctx context.Context, i int) (string, float64, error) {
+		return func(ctx context.Context, i int) (string, float64, error) {
+			asked = append(asked, i)
+			if i >= len(src) {
+				return "", 0, io.EOF
+			}
+			return src[i], listed, nil
+		}
+	}
+	out := filepath.Join(t.TempDir(), "out.m4a")
+	res, err := Merge(context.Background(), nil, out, Options{Source: source(fixture.secs)})
+	if err != nil {
+		t.Fatalf("Merge: %v", err)
+	}
+	if len(asked) != 4 || asked[3] != 3 {
+		t.Fatalf("Source asked for %v, want 0..3", asked)
+	}
+	if want := 3 * fixture.secs; math.Abs(res.Duration-want) > 0.2 {
+		t.Fatalf("duration %.2f, want %.2f", res.Duration, want)
+	}
+	checkTones(t, out, []int{2, 0, 1})
+
+	// The playlist listing more audio than the chunks hold is a missing chunk.
+	asked = nil
+	if _, err := Merge(context.Background(), nil, out, Options{Source: source(fixture.secs + 2)}); protocol.CodeOf(err) != protocol.CodeFFmpegFailed {
+		t.Fatalf("listed 6 s more than fed: err = %v, want ffmpeg_failed", err)
+	}
+	// A list that ends before its first chunk merges nothing.
+	empty := func(ctx context.Context, i int) (string, float64, error) { return "", 0, io.EOF }
+	if _, err := Merge(context.Background(), nil, out, Options{Source: empty}); protocol.CodeOf(err) != protocol.CodeBadPlaylist {
+		t.Fatalf("empty list: err = %v, want bad_playlist", err)
 	}
 	if _, serr := os.Stat(out); !os.IsNotExist(serr) {
 		t.Fatalf("a failed merge left %s", out)
