@@ -42,7 +42,7 @@ func start(t *testing.T, opts Options) *Server {
 func needFFmpeg(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
+		t.Fatal("ffmpeg is not installed: run make setup (apt-get install ffmpeg)")
 	}
 }
 

@@ -15,7 +15,7 @@ func ffmpegPath(t *testing.T) string {
 	t.Helper()
 	p, err := exec.LookPath("ffmpeg")
 	if err != nil {
-		t.Skip("ffmpeg not installed")
+		t.Fatal("ffmpeg is not installed: run make setup (apt-get install ffmpeg)")
 	}
 	return p
 }
