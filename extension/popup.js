@@ -115,20 +115,28 @@ function renderCard(info, softError) {
   $('space-length-item').hidden = !len;
 
   const replay = $('space-replay');
-  if (softError) {
+  // While live, "no replay" says nothing useful: recording is what matters.
+  if (softError || state === 'live') {
     replay.textContent = '';
   } else {
     replay.textContent = info.replayable ? t('replayAvailable') : t('replayNotAvailable');
     replay.className = `replay ${info.replayable ? 'yes' : 'no'}`;
   }
 
-  // Can we download? Only a replay; say why not otherwise.
+  // Can we download? A replay, or a live Space (recorded from its start
+  // until it ends); say why not otherwise.
+  const live = state === 'live';
   let blocked = '';
-  if (!softError && !info.replayable) {
-    blocked = state === 'live' ? 'live' : state === 'scheduled' ? 'not_started' : 'not_replayable';
+  if (!softError && !info.replayable && !live) {
+    blocked = state === 'scheduled' ? 'not_started' : 'not_replayable';
   }
   const note = $('space-note');
-  if (blocked) {
+  const label = $('download').querySelector('span');
+  if (label) label.textContent = live ? t('recordLive') : t('download');
+  if (live && !softError) {
+    note.textContent = t('liveNote');
+    note.hidden = false;
+  } else if (blocked) {
     note.textContent = describeError(blocked).message;
     note.hidden = false;
   } else if (softError) {
@@ -230,6 +238,9 @@ function jobMeta(j) {
   if (j.stage === 'done') {
     if (j.duration) parts.push(formatDuration(j.duration));
     if (j.size) parts.push(formatBytes(j.size));
+  } else if (j.stage === 'recording') {
+    if (j.duration) parts.push(t('recordedSoFar', formatDuration(j.duration)));
+    if (j.bytes) parts.push(formatBytes(j.bytes));
   } else if (j.stage === 'fetching' || j.stage === 'merging') {
     if (j.chunks_total) parts.push(t('chunksOf', [j.chunks_done ?? 0, j.chunks_total]));
     if (j.bytes) parts.push(formatBytes(j.bytes));
@@ -257,7 +268,7 @@ function renderJob(j) {
     bar.setAttribute('aria-valuemax', '100');
     bar.setAttribute('aria-valuenow', String(j.percent ?? 0));
     bar.setAttribute('aria-label', t('progressOf', title.textContent ?? ''));
-    if (!j.chunks_total) bar.classList.add('indeterminate');
+    if (!j.chunks_total || j.stage === 'recording') bar.classList.add('indeterminate');
     const fill = el('div', 'fill');
     fill.style.width = `${j.percent ?? 0}%`;
     bar.append(fill);
@@ -278,7 +289,9 @@ function renderJob(j) {
 
   const actions = el('div', 'job-actions');
   if (active) {
-    actions.append(button(t('cancel'), 'secondary small job-cancel', () => ui.call('cancel', { job: j.job }).catch(() => {})));
+    // Cancelling a live recording stops it and keeps what was recorded.
+    const label = j.stage === 'recording' ? t('stopRecording') : t('cancel');
+    actions.append(button(label, 'secondary small job-cancel', () => ui.call('cancel', { job: j.job }).catch(() => {})));
   }
   if (j.stage === 'done' && j.path) {
     actions.append(

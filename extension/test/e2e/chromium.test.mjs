@@ -151,6 +151,30 @@ describe('Chromium with the host installed', () => {
     }
   });
 
+  test('a live Space: Record live, then Stop keeps what was recorded', async () => {
+    const id = '1yNGaYdPkErKj'; // Running in the fake: it gains a chunk every 3 s
+    await tab.goto(`https://x.com/i/spaces/${id}`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      assert.equal(await popup.evaluate(`document.getElementById('download').disabled`), false);
+      assert.equal(await popup.evaluate(`document.querySelector('#download span').textContent`), 'Record live');
+      assert.match(await popup.evaluate(`document.getElementById('space-note').textContent`), /records it from its start/);
+      await popup.evaluate(`document.getElementById('download').click()`);
+      await popup.waitFor(`document.querySelector('#jobs .job.recording .job-cancel')`, { timeout: 30000, what: 'the recording job with Stop' });
+      assert.equal(await popup.evaluate(`document.querySelector('#jobs .job.recording .job-cancel').textContent`), 'Stop');
+      // Let a few chunks arrive, then stop: the file holds what was recorded.
+      await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && x.stage === 'recording' && x.chunks_done >= 3), 'recorded chunks', 30000);
+      await popup.screenshot(shot('recording'));
+      await popup.evaluate(`document.querySelector('#jobs .job.recording .job-cancel').click()`);
+      const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the stopped recording', 60000);
+      assert.equal(j.stage, 'done', `stop failed: ${j.code} ${j.message}\n${hostLog(home)}`);
+      assertAudio(j.path, 0);
+    } finally {
+      await popup.close();
+    }
+  });
+
   test('not logged in: the popup says to log in and asks the host nothing', async () => {
     await tab.goto(`https://x.com/i/spaces/${DEMO_SPACE}?logged_out=1`);
     const before = await sentToHost();
