@@ -58,5 +58,6 @@ func Version(ctx context.Context, ffmpeg string) (string, error) {
 		return "", fmt.Errorf("run %s -version: %w", ffmpeg, err)
 	}
 	line, _, _ := bytes.Cut(out, []byte("\n"))
+	line, _, _ = bytes.Cut(line, []byte(" Copyright"))
 	return strings.TrimSpace(string(line)), nil
 }
