@@ -154,7 +154,7 @@ func TestNativeHostCancelAndEOFKeepTheCache(t *testing.T) {
 	asked := time.Now()
 	failed := h.until("job.failed", isType("job.failed"))
 	if failed["code"] != "cancelled" {
-		t.Fatalf("cancel gave %v", failed)
+		t.Fatalf("cancel gave %v; host stderr:\n%s", failed, h.stderr)
 	}
 	if d := time.Since(asked); d > time.Second {
 		t.Errorf("cancel took %s", d)
@@ -164,11 +164,11 @@ func TestNativeHostCancelAndEOFKeepTheCache(t *testing.T) {
 	h.until("fetching again", func(m map[string]any) bool { return m["type"] == "job.progress" && m["stage"] == "fetching" })
 	h.in.Close()
 	if err := h.cmd.Wait(); err != nil {
-		t.Fatalf("host exit after EOF: %v", err)
+		t.Fatalf("host exit after EOF: %v; stderr:\n%s", err, h.stderr)
 	}
 	chunks, _ := filepath.Glob(filepath.Join(f.home, "cache", "spacekeep", "downloads", fakex.DemoID, "chunks", "chunk_*"))
 	if len(chunks) == 0 {
-		t.Fatal("no chunks kept in the cache after EOF")
+		t.Fatalf("no chunks kept in the cache after EOF; host stderr:\n%s", h.stderr)
 	}
 	checkOnlyFrames(t, h.raw.Bytes())
 	// The CLI resumes what the browser began: nothing fetched twice but chunks in flight.
