@@ -4,7 +4,7 @@ import { api } from './lib/api.js';
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
-import { formatBytes, formatSpeed, formatDuration, normalizeState, spaceLength } from './lib/format.js';
+import { formatBytes, formatSpeed, formatDuration, formatWhen, normalizeState, spaceLength } from './lib/format.js';
 
 localize(document);
 
@@ -110,31 +110,36 @@ function renderCard(info, softError) {
   pill.className = `pill ${state}`;
   pill.hidden = state === 'unknown';
 
-  const len = spaceLength(info);
-  $('space-length').textContent = len ? formatDuration(len) : '';
-  $('space-length-item').hidden = !len;
+  const live = state === 'live';
+  const scheduled = state === 'scheduled';
+  // A scheduled Space has no length yet: its started_at is when it is due.
+  const len = scheduled ? undefined : spaceLength(info);
+  const when = scheduled ? formatWhen(info.started_at) : '';
+  $('space-length').textContent = len ? formatDuration(len) : when ? t('scheduledFor', when) : '';
+  $('space-length-item').hidden = !len && !when;
 
   const replay = $('space-replay');
-  // While live, "no replay" says nothing useful: recording is what matters.
-  if (softError || state === 'live') {
+  // While live or scheduled, "no replay" says nothing useful: recording is what matters.
+  if (softError || live || scheduled) {
     replay.textContent = '';
+    replay.className = 'replay';
   } else {
     replay.textContent = info.replayable ? t('replayAvailable') : t('replayNotAvailable');
     replay.className = `replay ${info.replayable ? 'yes' : 'no'}`;
   }
 
-  // Can we download? A replay, or a live Space (recorded from its start
-  // until it ends); say why not otherwise.
-  const live = state === 'live';
+  // Can we download? A replay, a live Space (recorded from its start until
+  // it ends) or a scheduled one (the host waits for it to start, then
+  // records it); say why not otherwise.
   let blocked = '';
-  if (!softError && !info.replayable && !live) {
-    blocked = state === 'scheduled' ? 'not_started' : 'not_replayable';
+  if (!softError && !info.replayable && !live && !scheduled) {
+    blocked = 'not_replayable';
   }
   const note = $('space-note');
   const label = $('download').querySelector('span');
-  if (label) label.textContent = live ? t('recordLive') : t('download');
-  if (live && !softError) {
-    note.textContent = t('liveNote');
+  if (label) label.textContent = live ? t('recordLive') : scheduled ? t('recordWhenStarts') : t('download');
+  if ((live || scheduled) && !softError) {
+    note.textContent = live ? t('liveNote') : t('scheduledNote');
     note.hidden = false;
   } else if (blocked) {
     note.textContent = describeError(blocked).message;
@@ -238,6 +243,9 @@ function jobMeta(j) {
   if (j.stage === 'done') {
     if (j.duration) parts.push(formatDuration(j.duration));
     if (j.size) parts.push(formatBytes(j.size));
+  } else if (j.stage === 'waiting') {
+    const when = formatWhen(j.space?.started_at);
+    if (when) parts.push(t('scheduledFor', when));
   } else if (j.stage === 'recording') {
     if (j.duration) parts.push(t('recordedSoFar', formatDuration(j.duration)));
     if (j.bytes) parts.push(formatBytes(j.bytes));

@@ -110,6 +110,7 @@ type PathRef struct {
 const (
 	StageQueued    = "queued"
 	StageResolving = "resolving"
+	StageWaiting   = "waiting" // a scheduled Space, until it starts (then recording) or is given up
 	StageFetching  = "fetching"
 	StageRecording = "recording" // a live Space, instead of fetching, until it ends or is stopped
 	StageMerging   = "merging"

@@ -54,3 +54,19 @@ export function spaceLength(info, now = Date.now()) {
   if (end < info.started_at) return undefined;
   return (end - info.started_at) / 1000;
 }
+
+/**
+ * When a scheduled Space starts, for people: "18:00" today, else with the
+ * day ("Sun, 2 Mar, 18:00", in the browser's locale).
+ * @param {number | undefined} ms since the epoch
+ * @param {number} [now]
+ */
+export function formatWhen(ms, now = Date.now()) {
+  if (!ms || !Number.isFinite(ms)) return '';
+  const at = new Date(ms);
+  const time = { hour: '2-digit', minute: '2-digit' };
+  if (at.toDateString() === new Date(now).toDateString()) {
+    return at.toLocaleTimeString(undefined, /** @type {Intl.DateTimeFormatOptions} */ (time));
+  }
+  return at.toLocaleString(undefined, /** @type {Intl.DateTimeFormatOptions} */ ({ weekday: 'short', day: 'numeric', month: 'short', ...time }));
+}

@@ -12,7 +12,7 @@
  * @typedef {{jobs: Record<string, Job>, order: string[]}} JobsState
  */
 
-export const ACTIVE_STAGES = ['queued', 'resolving', 'fetching', 'recording', 'merging'];
+export const ACTIVE_STAGES = ['queued', 'resolving', 'waiting', 'fetching', 'recording', 'merging'];
 export const FINAL_STAGES = ['done', 'failed'];
 export const MAX_FINISHED = 20;
 

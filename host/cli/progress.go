@@ -84,7 +84,10 @@ func (p *eventPrinter) endLine() {
 	}
 }
 
-func describe(ev protocol.Event) string {
+func describe(ev protocol.Event) string { return describeAt(ev, time.Now()) }
+
+// describeAt says in one line where a job is, now being now.
+func describeAt(ev protocol.Event, now time.Time) string {
 	title := ""
 	if ev.Space != nil && ev.Space.Title != "" {
 		title = ev.Space.Title
@@ -102,6 +105,8 @@ func describe(ev protocol.Event) string {
 		}
 		return fmt.Sprintf("%s %d/%d chunks  %s  %s/s  ETA %s %s", bar(ev.ChunksDone, ev.ChunksTotal, 24),
 			ev.ChunksDone, ev.ChunksTotal, mb(ev.Bytes), mb(int64(ev.Speed)), eta(ev.ETA), title)
+	case protocol.StageWaiting:
+		return waiting(ev, now) + title
 	case protocol.StageRecording:
 		return fmt.Sprintf("● Recording live %s  %s%s", clock(ev.Duration), mb(ev.Bytes), title)
 	case protocol.StageMerging:
@@ -138,4 +143,38 @@ func clock(s float64) string {
 		return fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
 	}
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// waiting says that the job waits for a scheduled Space, and when it is due:
+// "Waiting for the Space to start (scheduled 18:00, in 12 min)".
+func waiting(ev protocol.Event, now time.Time) string {
+	const s = "Waiting for the Space to start"
+	if ev.Space == nil || ev.Space.StartedAt == 0 {
+		return s
+	}
+	at := time.UnixMilli(ev.Space.StartedAt).In(now.Location())
+	when := at.Format("15:04")
+	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+		when = at.Format("Mon 2 Jan 15:04")
+	}
+	if left := at.Sub(now); left > 0 {
+		return fmt.Sprintf("%s (scheduled %s, in %s)", s, when, span(left))
+	} else if -left >= time.Minute {
+		return fmt.Sprintf("%s (scheduled %s, %s late)", s, when, span(-left))
+	}
+	return fmt.Sprintf("%s (scheduled %s, due now)", s, when)
+}
+
+// span is a wait in minutes: "12 min", "2 h 5 min", "less than a minute".
+func span(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 1:
+		return "less than a minute"
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m%60 == 0:
+		return fmt.Sprintf("%d h", m/60)
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -106,4 +107,74 @@ func TestCtrlCStopsALiveRecordingAndKeepsIt(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
+}
+
+// lockedBuffer is a bytes.Buffer a test may read while a process writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestDownloadOfScheduledSpaceWaitsAndCtrlCCancels(t *testing.T) {
+	at := time.Now().Add(12*time.Minute + 30*time.Second)
+	f := newFixture(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.NotStartedID, Title: "Soon", State: fakex.StateNotStarted,
+		ScheduledStart: at, HostName: "H", HostHandle: "h"})
+	c := f.cmd("download", "-o", f.out, fakex.NotStartedID)
+	var o, e lockedBuffer
+	c.Stdout, c.Stderr = &o, &e
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Process.Kill() })
+	want := "Waiting for the Space to start (scheduled " + at.Local().Format("15:04") + ", in 12 min) Soon"
+	if at.Local().Day() != time.Now().Day() {
+		want = "Waiting for the Space to start (scheduled " + at.Local().Format("Mon 2 Jan 15:04") + ", in 12 min) Soon"
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(e.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr %q: want %q", e.String(), want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.Process.Signal(syscall.SIGINT)
+	done := make(chan struct{})
+	go func() { c.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		c.Process.Kill()
+		<-done
+		t.Fatal("Ctrl-C did not end the wait")
+	}
+	if code := c.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("Ctrl-C while waiting: exit %d, want 130; stderr %q", code, e.String())
+	}
+	if o.String() != "" {
+		t.Errorf("stdout %q after a cancelled wait", o.String())
+	}
+	if hits := f.x.ChunkHits(fakex.NotStartedID); len(hits) != 0 {
+		t.Errorf("a cancelled wait fetched chunks: %v", hits)
+	}
+}
+
+func TestDownloadOfScheduledSpaceThatNeverStartedExits7(t *testing.T) {
+	f := newFixture(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.NotStartedID, Title: "Never", State: fakex.StateNotStarted,
+		ScheduledStart: time.Now().Add(-13 * time.Hour), HostName: "H", HostHandle: "h"})
+	stdout, stderr, code := f.run("download", "-o", f.out, fakex.NotStartedID)
+	if code != 7 || stdout != "" || !strings.Contains(stderr, "did not start; try again later") {
+		t.Fatalf("exit %d, stdout %q, stderr %q: want exit 7 and the reason", code, stdout, stderr)
+	}
 }

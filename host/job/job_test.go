@@ -65,7 +65,8 @@ func newEnv(t *testing.T, opts fakex.Options, specs ...fakex.SpaceSpec) *env {
 	auth, ct0 := x.Session()
 	e := &env{t: t, x: x, out: t.TempDir(), cache: t.TempDir(), cookies: protocol.Cookies{AuthToken: auth, CT0: ct0}, logs: &syncBuffer{}}
 	e.m = NewManager(Config{APIBase: x.APIBase(), CacheDir: e.cache, Log: zerolog.New(e.logs).Level(zerolog.DebugLevel),
-		LivePoll: 20 * time.Millisecond, StatusPoll: 50 * time.Millisecond, LiveQuiet: time.Second})
+		LivePoll: 20 * time.Millisecond, StatusPoll: 50 * time.Millisecond, LiveQuiet: time.Second,
+		WaitPoll: 40 * time.Millisecond, WaitPollSoon: 15 * time.Millisecond})
 	t.Cleanup(e.m.Close)
 	return e
 }
@@ -178,11 +179,10 @@ func TestDownloadSurvivesXQuirks(t *testing.T) {
 func TestDownloadRefusesWithClearCodes(t *testing.T) {
 	e := newEnv(t, fakex.Options{})
 	for id, code := range map[string]protocol.Code{
-		fakex.NoReplayID:   protocol.CodeNotReplayable,
-		fakex.NotStartedID: protocol.CodeNotStarted,
-		fakex.CanceledID:   protocol.CodeNotReplayable,
-		fakex.VideoID:      protocol.CodeVideoSpace,
-		"1AAAAAAAAAAAA":    protocol.CodeNotFound,
+		fakex.NoReplayID: protocol.CodeNotReplayable,
+		fakex.CanceledID: protocol.CodeNotReplayable,
+		fakex.VideoID:    protocol.CodeVideoSpace,
+		"1AAAAAAAAAAAA":  protocol.CodeNotFound,
 	} {
 		ev := e.download(id, protocol.Options{})
 		if ev.Type != protocol.TypeJobFailed || ev.Code != code {
@@ -192,9 +192,42 @@ func TestDownloadRefusesWithClearCodes(t *testing.T) {
 			t.Errorf("%s: no message", id)
 		}
 	}
+	if ev := e.download(fakex.CanceledID, protocol.Options{}); !strings.Contains(ev.Message, "cancelled before it started") {
+		t.Errorf("a cancelled Space: %q, want it said plainly", ev.Message)
+	}
+	// A scheduled Space is not refused: the job waits for it to start.
+	id, err := e.m.Start(protocol.DownloadStart{Space: fakex.NotStartedID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitStage(id, protocol.StageWaiting)
+	e.m.Cancel(id)
+	if ev, _ := e.m.Wait(t.Context(), id); ev.Code != protocol.CodeCancelled {
+		t.Errorf("%s: cancelled while waiting ended with %+v", fakex.NotStartedID, ev)
+	}
 	entries, _ := os.ReadDir(e.out)
 	if len(entries) != 0 {
 		t.Errorf("failed jobs left files: %v", entries)
+	}
+}
+
+// waitStage waits until the job's latest event is at stage and returns it.
+func (e *env) waitStage(id, stage string) protocol.Event {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		for _, j := range e.m.List() {
+			if j.Job == id && j.Stage == stage {
+				return j
+			}
+			if j.Job == id && j.Type != protocol.TypeJobProgress {
+				e.t.Fatalf("job ended with %+v, want stage %s", j, stage)
+			}
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("job %s never reached stage %s", id, stage)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -457,5 +490,191 @@ func TestCloseCancelsLiveRecordingAndKeepsTheCache(t *testing.T) {
 	kept, _ := filepath.Glob(filepath.Join(e.cache, fakex.LiveID, "chunks", "chunk_*"))
 	if len(kept) < 8 {
 		t.Errorf("the cache kept %d chunks", len(kept))
+	}
+}
+
+// scheduledEnv serves one Space scheduled to start in a moment.
+func scheduledEnv(t *testing.T, in time.Duration) (*env, time.Time) {
+	at := time.Now().Add(in).Truncate(time.Millisecond)
+	return newEnv(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.NotStartedID, Title: "Soon", State: fakex.StateNotStarted,
+		ScheduledStart: at, HostName: "H", HostHandle: "h"}), at
+}
+
+// startWaiting starts a download of the scheduled Space and returns once
+// the job waits for it to start, with the events it sent.
+func (e *env) startWaiting() (string, protocol.Event, func() []protocol.Event) {
+	e.t.Helper()
+	var (
+		mu     sync.Mutex
+		events []protocol.Event
+	)
+	unsub := e.m.Subscribe(func(ev protocol.Event) {
+		mu.Lock()
+		events = append(events, ev)
+		mu.Unlock()
+	})
+	e.t.Cleanup(unsub)
+	id, err := e.m.Start(protocol.DownloadStart{Space: fakex.NotStartedID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ev := e.waitStage(id, protocol.StageWaiting)
+	return id, ev, func() []protocol.Event {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]protocol.Event(nil), events...)
+	}
+}
+
+// apiPolls counts the AudioSpaceById calls the fake answered.
+func (e *env) apiPolls() int {
+	n := 0
+	for _, r := range e.x.Requests() {
+		if strings.HasSuffix(r.Path, "/AudioSpaceById") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestRecordScheduledSpaceWhenItStarts(t *testing.T) {
+	e, at := scheduledEnv(t, 150*time.Millisecond)
+	id, waiting, events := e.startWaiting()
+	if waiting.Space == nil || waiting.Space.StartedAt != at.UnixMilli() || waiting.Space.State != fakex.StateNotStarted {
+		t.Errorf("the waiting event says %+v, want the scheduled start %d", waiting.Space, at.UnixMilli())
+	}
+	// The job keeps asking X while it waits, also once the start is due.
+	for polls := e.apiPolls(); e.apiPolls() < polls+3; {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(time.Until(at.Add(30 * time.Millisecond)))
+	if ev := e.m.List()[0]; ev.Stage != protocol.StageWaiting {
+		t.Fatalf("a late Space: the job is at %+v, want still waiting", ev)
+	}
+	// The Space starts: the job records it from its start until it ends.
+	e.x.AddSpace(fakex.SpaceSpec{ID: fakex.NotStartedID, Title: "Soon", State: fakex.StateRunning, PlaylistShape: fakex.ShapeLive,
+		Chunks: 3, LiveInterval: 30 * time.Millisecond, HostName: "H", HostHandle: "h"})
+	e.waitStage(id, protocol.StageRecording)
+	deadline := time.Now().Add(30 * time.Second)
+	for len(e.x.ChunkHits(fakex.NotStartedID)) < 8 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the recording fetched %d chunks in 30 s", len(e.x.ChunkHits(fakex.NotStartedID)))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := e.x.EndSpace(fakex.NotStartedID); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.m.Wait(t.Context(), id)
+	if err != nil || ev.Type != protocol.TypeJobDone {
+		t.Fatalf("the recording ended with %+v %v", ev, err)
+	}
+	n := chunksOf(t, e.x, fakex.NotStartedID)
+	if n < 8 || ev.ChunksDone != n {
+		t.Errorf("recorded %d chunks, the Space has %d", ev.ChunksDone, n)
+	}
+	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
+		t.Fatalf("the recording is not every chunk once, in order: %v", err)
+	}
+	var stages []string
+	for _, ev := range events() {
+		if len(stages) == 0 || stages[len(stages)-1] != ev.Stage {
+			stages = append(stages, ev.Stage)
+		}
+	}
+	if got := strings.Join(stages, " "); !strings.HasPrefix(got, "resolving waiting recording") || !strings.HasSuffix(got, "merging done") {
+		t.Errorf("stages %q, want resolving waiting recording … merging done", got)
+	}
+	e.checkSecrets()
+}
+
+func TestCancelWhileWaitingRecordsNothing(t *testing.T) {
+	e, _ := scheduledEnv(t, time.Hour)
+	id, _, _ := e.startWaiting()
+	asked := time.Now()
+	if err := e.m.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := e.m.Wait(t.Context(), id)
+	if ev.Type != protocol.TypeJobFailed || ev.Code != protocol.CodeCancelled {
+		t.Fatalf("cancel while waiting ended with %+v", ev)
+	}
+	if d := time.Since(asked); d > time.Second {
+		t.Errorf("cancel took %s", d)
+	}
+	if entries, _ := os.ReadDir(e.out); len(entries) != 0 {
+		t.Errorf("a cancelled wait left files: %v", entries)
+	}
+	if hits := e.x.ChunkHits(fakex.NotStartedID); len(hits) != 0 {
+		t.Errorf("a cancelled wait fetched chunks: %v", hits)
+	}
+}
+
+func TestCloseCancelsAWaitingJob(t *testing.T) {
+	e, _ := scheduledEnv(t, time.Hour)
+	id, _, _ := e.startWaiting()
+	e.m.Close()
+	if ev, _ := e.m.Wait(t.Context(), id); ev.Type != protocol.TypeJobFailed || ev.Code != protocol.CodeCancelled {
+		t.Fatalf("Close ended the waiting job with %+v", ev)
+	}
+}
+
+func TestScheduledSpaceCancelledWhileWaiting(t *testing.T) {
+	e, _ := scheduledEnv(t, time.Second)
+	id, _, _ := e.startWaiting()
+	e.x.AddSpace(fakex.SpaceSpec{ID: fakex.NotStartedID, Title: "Soon", State: fakex.StateCanceled, HostName: "H", HostHandle: "h"})
+	ev, _ := e.m.Wait(t.Context(), id)
+	if ev.Type != protocol.TypeJobFailed || ev.Code != protocol.CodeNotReplayable || ev.Message != "The Space was cancelled before it started." {
+		t.Fatalf("a Space cancelled while waited for: %+v", ev)
+	}
+	if entries, _ := os.ReadDir(e.out); len(entries) != 0 {
+		t.Errorf("left files: %v", entries)
+	}
+}
+
+func TestScheduledSpaceEndedWithReplayWhileWaiting(t *testing.T) {
+	e, _ := scheduledEnv(t, time.Second)
+	id, _, _ := e.startWaiting()
+	e.x.AddSpace(fakex.SpaceSpec{ID: fakex.NotStartedID, Title: "Soon", State: fakex.StateEnded, Replayable: true, Chunks: 6, HostName: "H", HostHandle: "h"})
+	ev, _ := e.m.Wait(t.Context(), id)
+	if ev.Type != protocol.TypeJobDone {
+		t.Fatalf("a Space that started and ended between two checks: %+v", ev)
+	}
+	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, 6); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestScheduledSpaceThatNeverStartedIsGivenUp(t *testing.T) {
+	e, _ := scheduledEnv(t, -13*time.Hour)
+	ev := e.download(fakex.NotStartedID, protocol.Options{})
+	if ev.Type != protocol.TypeJobFailed || ev.Code != protocol.CodeNotStarted || !strings.Contains(ev.Message, "did not start; try again later") {
+		t.Fatalf("a Space 13 hours late: %+v", ev)
+	}
+}
+
+func TestWaitInterval(t *testing.T) {
+	now := time.Date(2025, 3, 1, 17, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return now.Add(d) }
+	for _, tc := range []struct {
+		scheduled time.Time
+		want      time.Duration
+	}{
+		{at(time.Hour), time.Minute},                           // far ahead: every minute
+		{at(2*time.Minute + 30*time.Second), 30 * time.Second}, // wake up when the soon window opens
+		{at(time.Minute), 10 * time.Second},                    // soon: every 10 s
+		{at(-time.Hour), 10 * time.Second},                     // late: every 10 s
+		{time.Time{}, time.Minute},                             // no schedule known
+	} {
+		deadline := now.Add(waitGiveUp)
+		if !tc.scheduled.IsZero() {
+			deadline = tc.scheduled.Add(waitGiveUp)
+		}
+		if got := waitInterval(now, tc.scheduled, deadline, time.Minute, 10*time.Second); got != tc.want {
+			t.Errorf("scheduled %v: wait %s, want %s", tc.scheduled.Sub(now), got, tc.want)
+		}
+	}
+	if got := waitInterval(now, at(-waitGiveUp+3*time.Second), at(3*time.Second), time.Minute, 10*time.Second); got != 3*time.Second {
+		t.Errorf("3 s before giving up: wait %s", got)
 	}
 }

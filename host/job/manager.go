@@ -40,6 +40,11 @@ type Config struct {
 	// minutes (X's playlists may answer 404 for a minute after the end).
 	// Tests shorten them.
 	LivePoll, StatusPoll, LiveQuiet time.Duration
+	// WaitPoll is how often a job waiting for a scheduled Space to start
+	// asks X whether it has; 0 means 60 s. WaitPollSoon replaces it from
+	// two minutes before the scheduled start and while the Space is late;
+	// 0 means 10 s. Tests shorten them.
+	WaitPoll, WaitPollSoon time.Duration
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger

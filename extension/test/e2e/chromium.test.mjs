@@ -175,6 +175,40 @@ describe('Chromium with the host installed', () => {
     }
   });
 
+  test('a scheduled Space: Record when it starts waits, Cancel ends the wait', async () => {
+    const id = '1kvJpvPLzRqGE'; // NotStarted in the fake, scheduled for tomorrow
+    await tab.goto(`https://x.com/i/spaces/${id}`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      assert.equal(await popup.evaluate(`document.getElementById('space-state').className`), 'pill scheduled',
+        `space.info failed: ${await popup.evaluate(`document.getElementById('space-note').textContent`)}`);
+      assert.equal(await popup.evaluate(`document.getElementById('download').disabled`), false);
+      assert.equal(await popup.evaluate(`document.querySelector('#download span').textContent`), 'Record when it starts');
+      assert.match(await popup.evaluate(`document.getElementById('space-note').textContent`), /waits for the Space to start/);
+      assert.match(await popup.evaluate(`document.getElementById('space-length').textContent`), /^Scheduled /);
+      await popup.screenshot(shot('scheduled'));
+      await popup.evaluate(`document.getElementById('download').click()`);
+      await popup.waitFor(`document.querySelector('#jobs .job.waiting .job-cancel') || !document.getElementById('download-error').hidden`,
+        { timeout: 30000, what: 'the waiting job with Cancel' });
+      assert.equal(await popup.evaluate(`document.getElementById('download-error').hidden`), true,
+        `download.start failed: ${await popup.evaluate(`document.getElementById('download-error').textContent`)}\n${hostLog(home)}`);
+      assert.equal(await popup.evaluate(`document.querySelector('#jobs .job.waiting .job-stage').textContent`), 'Waiting to start');
+      assert.equal(await popup.evaluate(`document.querySelector('#jobs .job.waiting .job-cancel').textContent`), 'Cancel');
+      assert.match(await popup.evaluate(`document.querySelector('#jobs .job.waiting .job-meta').textContent`), /^Scheduled /);
+      const waiting = (await jobs()).find((/** @type {any} */ x) => x.space_id === id && x.stage === 'waiting');
+      assert.ok(waiting?.space?.started_at > Date.now(), `the waiting job knows the scheduled start: ${JSON.stringify(waiting)}`);
+      await popup.screenshot(shot('waiting'));
+      await popup.evaluate(`document.querySelector('#jobs .job.waiting .job-cancel').click()`);
+      const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the cancelled wait', 30000);
+      assert.equal(j.stage, 'failed');
+      assert.equal(j.code, 'cancelled');
+      await popup.waitFor(`!document.querySelector('#jobs .job.waiting')`, { what: 'the wait gone from the popup' });
+    } finally {
+      await popup.close();
+    }
+  });
+
   test('not logged in: the popup says to log in and asks the host nothing', async () => {
     await tab.goto(`https://x.com/i/spaces/${DEMO_SPACE}?logged_out=1`);
     const before = await sentToHost();

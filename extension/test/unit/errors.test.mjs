@@ -61,7 +61,7 @@ test('every i18n key the pages and scripts use exists, with substitutions', () =
   for (const m of manifest.matchAll(/__MSG_([A-Za-z0-9_]+)__/g)) used.add(m[1]);
   // keys built at run time
   for (const s of ['live', 'scheduled', 'ended']) used.add(`state_${s}`);
-  for (const s of ['queued', 'resolving', 'fetching', 'merging', 'done', 'failed']) used.add(`stage_${s}`);
+  for (const s of ['queued', 'resolving', 'waiting', 'fetching', 'recording', 'merging', 'done', 'failed']) used.add(`stage_${s}`);
   const missing = [...used].filter((k) => !MESSAGES[k]);
   assert.deepEqual(missing, []);
   assert.equal(t('chunksOf', [3, 10]), '3 of 10 chunks');

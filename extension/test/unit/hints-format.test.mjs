@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hintsFromUrl } from '../../lib/hints.js';
-import { formatBytes, formatDuration, normalizeState, spaceLength, formatSpeed } from '../../lib/format.js';
+import { formatBytes, formatDuration, formatWhen, normalizeState, spaceLength, formatSpeed } from '../../lib/format.js';
 
 test('AudioSpaceById hints from the page request', () => {
   const features = { spaces_2022_h2_clipping: true, a_enabled: false };
@@ -28,4 +28,16 @@ test('formatting for people', () => {
   assert.equal(normalizeState(undefined), 'unknown');
   assert.equal(spaceLength({ started_at: 1719590400000, ended_at: 1719597600000 }), 7200);
   assert.equal(spaceLength({}), undefined);
+});
+
+test('when a scheduled Space starts: the time today, the day too otherwise', () => {
+  const now = new Date(2025, 2, 1, 17, 48).getTime();
+  const today = formatWhen(new Date(2025, 2, 1, 18, 0).getTime(), now);
+  assert.match(today, /18[:.]00|6[:.]00/);
+  assert.doesNotMatch(today, /Mar/);
+  const tomorrow = formatWhen(new Date(2025, 2, 2, 18, 0).getTime(), now);
+  assert.match(tomorrow, /2/);
+  assert.notEqual(tomorrow, today);
+  assert.equal(formatWhen(undefined, now), '');
+  assert.equal(formatWhen(0, now), '');
 });

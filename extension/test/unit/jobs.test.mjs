@@ -97,3 +97,17 @@ test('badge sums chunks over running jobs', () => {
   s = Jobs.reduce(s, { type: 'job.progress', job: 'b', stage: 'fetching', chunks_done: 0, chunks_total: 30 });
   assert.equal(Jobs.badgeText(s), '25%');
 });
+
+test('a job waiting for a scheduled Space is active until it ends', () => {
+  let s = Jobs.reduce(Jobs.emptyState(), { type: 'job.progress', job: 'w', stage: 'waiting',
+    space: { id: '1kvJpvPLzRqGE', title: 'Soon', state: 'NotStarted', started_at: 1719597600000 } }, 1);
+  assert.equal(s.jobs.w.stage, 'waiting');
+  assert.equal(Jobs.isActive(s.jobs.w), true);
+  assert.equal(s.jobs.w.space.started_at, 1719597600000);
+  assert.equal(Jobs.badgeText(s), '…');
+  assert.equal(Jobs.dismiss(s, 'w'), s, 'a waiting job cannot be dismissed');
+  // The host restarted without it: not left spinning.
+  assert.equal(Jobs.syncList(s, []).jobs.w.stage, 'failed');
+  s = Jobs.reduce(s, { type: 'job.failed', job: 'w', code: 'cancelled' }, 2);
+  assert.equal(Jobs.isActive(s.jobs.w), false);
+});
