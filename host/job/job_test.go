@@ -414,6 +414,9 @@ func TestRecordLiveSpaceUntilItEnds(t *testing.T) {
 	if n < 12 || ev.ChunksDone != n {
 		t.Errorf("recorded %d chunks, the Space has %d", ev.ChunksDone, n)
 	}
+	if ev.Space == nil || ev.Space.State != "Ended" {
+		t.Errorf("the finished recording's Space is %+v, want the Ended state X reports now", ev.Space)
+	}
 	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
 		t.Fatalf("the recording is not every chunk once, in order: %v", err)
 	}

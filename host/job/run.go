@@ -40,12 +40,27 @@ type runner struct {
 	spaceID string
 	req     protocol.DownloadStart
 	log     zerolog.Logger
-	space   *protocol.SpaceInfo
+	// latest is what X said last about the Space: a live recording's
+	// status checks update it while events are being sent.
+	latest atomic.Pointer[xapi.Space]
 }
 
 func (r *runner) progress(ev protocol.Event) {
-	ev.Type, ev.Job, ev.Space = protocol.TypeJobProgress, r.job, r.space
+	ev.Type, ev.Job, ev.Space = protocol.TypeJobProgress, r.job, r.spaceInfo()
 	r.m.emit(ev)
+}
+
+// setSpace records what X said about the Space.
+func (r *runner) setSpace(sp *xapi.Space) { r.latest.Store(sp) }
+
+// spaceInfo is the Space as the events show it, nil before the first answer.
+func (r *runner) spaceInfo() *protocol.SpaceInfo {
+	sp := r.latest.Load()
+	if sp == nil {
+		return nil
+	}
+	info := spaceInfo(sp)
+	return &info
 }
 
 func (m *Manager) apiClient(c protocol.Cookies, hints *protocol.APIHints) (*xapi.Client, error) {
@@ -67,16 +82,14 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	info := spaceInfo(sp)
-	r.space = &info
+	r.setSpace(sp)
 	if sp.State == xapi.StateNotStarted {
 		// Record when it starts: wait, then go on as if it had been
 		// live (or ended) when the job began.
 		if sp, err = r.waitForStart(ctx, api, sp); err != nil {
 			return protocol.Event{}, err
 		}
-		info := spaceInfo(sp)
-		r.space = &info
+		r.setSpace(sp)
 	}
 	if err := downloadable(sp); err != nil {
 		return protocol.Event{}, err
@@ -156,7 +169,7 @@ func (r *runner) waitForStart(ctx context.Context, api *xapi.Client, sp *xapi.Sp
 			shown = info
 			r.log.Info().Time("scheduled", scheduled).Msg("waiting for the Space to start")
 		}
-		r.space = &info
+		r.setSpace(sp)
 		r.progress(protocol.Event{Stage: protocol.StageWaiting})
 		t := time.NewTimer(waitInterval(now, scheduled, deadline, every, soon))
 		select {
@@ -241,12 +254,21 @@ func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loade
 			}
 			if sp.State != xapi.StateRunning {
 				r.log.Info().Str("state", sp.State).Msg("the Space is no longer live")
+				r.setSpace(sp)
 				close(ended)
 				return
 			}
 		}
 	}()
-	return loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet})
+	err := loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet})
+	if err == nil && r.latest.Load().State == xapi.StateRunning {
+		// The playlist ended before a status check saw it: ask once, so
+		// that the file's metadata does not call the Space live.
+		if sp, serr := api.AudioSpaceByID(ctx, r.spaceID); serr == nil {
+			r.setSpace(sp)
+		}
+	}
+	return err
 }
 
 // options fills the request's empty options from the defaults, then from
@@ -458,14 +480,14 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		return protocol.Event{}, err
 	}
 	if r.req.Options.WriteInfoJSON {
-		if err := writeInfo(final, sp, res.Duration); err != nil {
+		if err := writeInfo(final, r.latest.Load(), res.Duration); err != nil {
 			return protocol.Event{}, err
 		}
 	}
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
-	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.space,
+	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
 		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged}, nil
 }
 
