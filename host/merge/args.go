@@ -41,13 +41,16 @@ func (t Tags) pairs() [][2]string {
 // buildArgs returns ffmpeg's arguments: the ADTS stream on stdin, the cover
 // (if any) as a second input, tags and the output in one pass.
 func buildArgs(opt Options, format, out string, coverCodec string) []string {
-	args := []string{"-hide_banner", "-nostats", "-loglevel", "error", "-y",
+	args := []string{"-hide_banner", "-nostats", "-loglevel", "error", "-y"}
+	if coverCodec != "" {
 		// With two inputs (audio + cover) ffmpeg reads each in a thread and
 		// sleeps 10 ms whenever the audio queue (8 packets by default) runs
-		// dry: a 2-hour Space took 7 minutes instead of 1 s.
-		"-thread_queue_size", "16384", // packets of ~260 bytes: at most ~4 MB
-		"-f", "aac", "-i", "pipe:0"}
-	if opt.CoverPath != "" {
+		// dry: a 2-hour Space took 7 minutes instead of 1 s. With one input
+		// the big queue only costs time.
+		args = append(args, "-thread_queue_size", "16384") // packets of ~260 bytes: at most ~4 MB
+	}
+	args = append(args, "-f", "aac", "-i", "pipe:0")
+	if coverCodec != "" {
 		args = append(args, "-i", opt.CoverPath, "-map", "0:a", "-map", "1:v",
 			"-c:v", coverCodec, "-disposition:v:0", "attached_pic")
 	} else {
@@ -63,9 +66,10 @@ func buildArgs(opt Options, format, out string, coverCodec string) []string {
 		// ID3v2.3 is what most players read, cover art included.
 		args = append(args, "-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3", "-f", "mp3")
 	default:
-		// ipod = MP4 with the M4A brand. faststart moves the index to the
-		// front (one extra local copy) so players can start at once.
-		args = append(args, "-c:a", "copy", "-movflags", "+faststart", "-f", "ipod")
+		// ipod = MP4 with the M4A brand. The index (moov) stays at the end,
+		// where addCover can grow it without moving the audio; local
+		// players do not need it in front.
+		args = append(args, "-c:a", "copy", "-f", "ipod")
 	}
 	return append(args, out)
 }

@@ -98,6 +98,12 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 			return res, err
 		}
 	}
+	// An m4a's JPEG or PNG cover goes in after ffmpeg, by addCover: as
+	// ffmpeg's second input it costs a third more time.
+	coverAfter := format == FormatM4A && cover == "copy"
+	if coverAfter {
+		cover = ""
+	}
 
 	defer func() {
 		if err != nil {
@@ -119,6 +125,11 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, format, out, cover), counted, total, opt.Progress)
 	if err != nil {
 		return res, err
+	}
+	if coverAfter {
+		if err = addCover(out, opt.CoverPath); err != nil {
+			return res, protocol.Errorf(protocol.CodeFFmpegFailed, "add the cover art: %w", err)
+		}
 	}
 	expected := opt.ExpectedDuration
 	if expected == 0 && opt.Source != nil {
