@@ -46,13 +46,14 @@ func Chunks(pl *playlist.Playlist) []Chunk {
 	seen := make(map[string]bool, len(pl.Segments))
 	prefix := ""
 	for i, s := range pl.Segments {
-		full := s.URI.String()
+		u := pl.SegmentURL(i)
+		full := u.String()
 		cut := strings.LastIndexByte(full, '/') + 1
 		if full[:cut] != prefix {
 			prefix = strings.Clone(full[:cut])
 		}
 		file := strings.Clone(full[cut:])
-		name := safeName(path.Base(s.URI.Path))
+		name := safeName(path.Base(u.Path))
 		if name == "" || seen[name] {
 			name = fmt.Sprintf("%06d_%s", i, name)
 		}

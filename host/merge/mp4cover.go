@@ -41,11 +41,34 @@ func addCover(path, image string) error {
 	if err != nil {
 		return err
 	}
+	covr := box("covr", box("data", be32(dataType), be32(0), img))
+	// Usually udta is moov's last box, meta udta's and ilst meta's: then
+	// the cover goes at the end of the file and only four sizes change, and
+	// moov (megabytes of index for a long Space) is never read whole.
+	if path, ok := lastChildren(f, moovAt, moovSize, []string{"udta", "meta", "ilst"}); ok {
+		if _, err := f.WriteAt(covr, moovAt+moovSize); err != nil {
+			return fmt.Errorf("write the cover: %w", err)
+		}
+		for _, at := range append([]int64{moovAt}, path...) {
+			var hdr [4]byte
+			if _, err := f.ReadAt(hdr[:], at); err != nil {
+				return fmt.Errorf("read a box size: %w", err)
+			}
+			n := uint64(binary.BigEndian.Uint32(hdr[:])) + uint64(len(covr))
+			if n > 0xFFFFFFFF {
+				return errors.New("the MP4 index is too large for a cover")
+			}
+			binary.BigEndian.PutUint32(hdr[:], uint32(n))
+			if _, err := f.WriteAt(hdr[:], at); err != nil {
+				return fmt.Errorf("grow a box: %w", err)
+			}
+		}
+		return f.Close()
+	}
 	moov := make([]byte, moovSize)
 	if _, err := f.ReadAt(moov, moovAt); err != nil {
 		return fmt.Errorf("read moov: %w", err)
 	}
-	covr := box("covr", box("data", be32(dataType), be32(0), img))
 	grown, err := insertInto(moov, []string{"moov", "udta", "meta", "ilst"}, covr)
 	if err != nil {
 		return err
@@ -54,6 +77,41 @@ func addCover(path, image string) error {
 		return fmt.Errorf("write moov with the cover: %w", err)
 	}
 	return f.Close()
+}
+
+// lastChildren follows path down from the box at at (size n), reading only
+// headers, and returns the offsets of the boxes on it if each is the last
+// child of its parent and has a 32-bit size.
+func lastChildren(r io.ReaderAt, at, n int64, path []string) ([]int64, bool) {
+	var offs []int64
+	parent, end := "moov", at+n
+	for _, name := range path {
+		off := at + 8
+		if parent == "meta" {
+			off += 4 // a full box: version and flags before its children
+		}
+		found := false
+		for off+8 <= end {
+			var hdr [8]byte
+			if _, err := r.ReadAt(hdr[:], off); err != nil {
+				return nil, false
+			}
+			size := int64(binary.BigEndian.Uint32(hdr[:4]))
+			if size < 8 || off+size > end {
+				return nil, false
+			}
+			if string(hdr[4:]) == name && off+size == end {
+				offs = append(offs, off)
+				at, parent, found = off, name, true
+				break
+			}
+			off += size
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return offs, true
 }
 
 // lastBox finds the top-level box named typ and checks that it ends the file.

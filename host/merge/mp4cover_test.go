@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,4 +51,41 @@ func TestAddCoverGrowsEveryBoxOnThePath(t *testing.T) {
 	if string(got) != string(want) {
 		t.Fatalf("file after addCover:\n got % x\nwant % x", got, want)
 	}
+}
+
+func TestAddCoverWhenUdtaIsNotLast(t *testing.T) {
+	dir := t.TempDir()
+	jpeg := filepath.Join(dir, "c.jpg")
+	os.WriteFile(jpeg, []byte{0xFF, 0xD8, 0xFF, 0xE0, 1, 2}, 0o600)
+	udta := func(extra ...[]byte) []byte {
+		return box("udta", box("meta", be32(0), box("ilst", extra...)))
+	}
+	file := append(box("mdat", []byte("audio")), box("moov", udta(), box("free", []byte("pad")))...)
+	p := filepath.Join(dir, "a.m4a")
+	os.WriteFile(p, file, 0o600)
+	if _, ok := lastChildren(bytesReaderAt(file), 13, int64(len(file)-13), []string{"udta", "meta", "ilst"}); ok {
+		t.Fatal("lastChildren took a udta followed by another box for the last")
+	}
+	if err := addCover(p, jpeg); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(p)
+	covr := box("covr", box("data", be32(13), be32(0), []byte{0xFF, 0xD8, 0xFF, 0xE0, 1, 2}))
+	want := append(box("mdat", []byte("audio")), box("moov", udta(covr), box("free", []byte("pad")))...)
+	if string(got) != string(want) {
+		t.Fatalf("got % x\nwant % x", got, want)
+	}
+}
+
+type bytesReaderAt []byte
+
+func (b bytesReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

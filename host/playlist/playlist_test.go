@@ -51,8 +51,8 @@ func checkLive(t *testing.T, p *Playlist) {
 			t.Errorf("segment %d RawURI %q, want %q", i, s.RawURI, raw)
 		}
 		want := strings.Replace(liveBase, "dynamic_playlist.m3u8?type=live", raw, 1)
-		if s.URI.String() != want {
-			t.Errorf("segment %d URI\n got %s\nwant %s", i, s.URI, want)
+		if u := p.SegmentURL(i); u.String() != want {
+			t.Errorf("segment %d URI\n got %s\nwant %s", i, u, want)
 		}
 	}
 	pdt := time.Date(2024, 7, 5, 15, 17, 43, 280e6, time.UTC)
@@ -199,9 +199,9 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		for _, s := range p.Segments {
-			if s.URI == nil || (s.URI.Scheme != "http" && s.URI.Scheme != "https") {
-				t.Fatalf("segment URI %v", s.URI)
+		for i, s := range p.Segments {
+			if u := p.SegmentURL(i); u.Scheme != "http" && u.Scheme != "https" {
+				t.Fatalf("segment URI %v", u)
 			}
 			if !(s.Duration >= 0) {
 				t.Fatalf("duration %v", s.Duration)
