@@ -9,7 +9,7 @@ EXT         := extension
 PKGS        := ./host/... ./protocol/... ./installer/...
 DEMO_DIR    ?= $(CURDIR)/demo-output
 
-.PHONY: all setup build fakex test test-go test-ext test-e2e lint lint-go lint-ext bench demo install uninstall extension npm clean
+.PHONY: all setup build fakex fuzz test test-go test-ext test-e2e lint lint-go lint-ext bench demo install uninstall extension npm clean
 
 all: build
 
@@ -51,6 +51,13 @@ test-ext: npm
 
 test-e2e: npm build fakex
 	cd $(EXT) && npm run --silent test:e2e
+
+# The fuzz targets, 30 s each: frames from the browser, playlists and chunks from X.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./protocol
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./host/playlist
+	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./host/adts
 
 # Speed and memory: chunk cleaning, merging two hours, the host's start, and a
 # 2-hour Space from the fake CDN over a shaped link (see README).

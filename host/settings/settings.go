@@ -12,13 +12,14 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spacekeep/spacekeep/host/naming"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // Defaults that do not depend on the machine.
 const (
 	DefaultFormat       = "m4a"
-	DefaultNameTemplate = "{date} @{handle} - {title} [{id}]"
+	DefaultNameTemplate = naming.DefaultTemplate
 	MaxConcurrency      = 64
 	fileName            = "settings.json"
 )
