@@ -122,8 +122,8 @@ func TestDownloadDemoIsCompleteTaggedAndInOrder(t *testing.T) {
 	if filepath.Dir(ev.Path) != e.out || !strings.HasSuffix(ev.Path, "["+fakex.DemoID+"].m4a") {
 		t.Errorf("path %s: want a file named for the Space inside %s", ev.Path, e.out)
 	}
-	if !strings.Contains(filepath.Base(ev.Path), "@spacekeeper - Keeping Spaces- a demo") && !strings.Contains(filepath.Base(ev.Path), "@spacekeeper - Keeping Spaces") {
-		t.Errorf("file name %q lacks host and title", filepath.Base(ev.Path))
+	if want := "2024-06-28 @spacekeeper - Keeping Spaces - a demo [" + fakex.DemoID + "].m4a"; filepath.Base(ev.Path) != want {
+		t.Errorf("file name %q, want %q", filepath.Base(ev.Path), want)
 	}
 	n := chunksOf(t, e.x, fakex.DemoID)
 	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {

@@ -36,7 +36,7 @@ func TestRenderUnsafeTitles(t *testing.T) {
 		"":                        "2024-06-28 @host - Untitled Space [1OyKAWgagpqJb].m4a",
 		"  \t\n ":                 "2024-06-28 @host - Untitled Space [1OyKAWgagpqJb].m4a",
 		"<>:\"|?*":                "2024-06-28 @host - -- [1OyKAWgagpqJb].m4a",
-		"Q&A:  Go   1.26?":        "2024-06-28 @host - Q&A- Go 1.26 [1OyKAWgagpqJb].m4a",
+		"Q&A:  Go   1.26?":        "2024-06-28 @host - Q&A - Go 1.26 [1OyKAWgagpqJb].m4a",
 		"evil\u202Egpj.exe":       "2024-06-28 @host - evilgpj.exe [1OyKAWgagpqJb].m4a",
 		"🎙️ Talk 👨‍👩‍👧":           "2024-06-28 @host - 🎙️ Talk 👨‍👩‍👧 [1OyKAWgagpqJb].m4a",
 		"bad utf8 \xff\xfe":       "2024-06-28 @host - bad utf8 \uFFFD [1OyKAWgagpqJb].m4a",

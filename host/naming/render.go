@@ -122,6 +122,8 @@ func finish(name string) string {
 // overrides (which can fake an extension); it collapses whitespace.
 func clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
+	// "Title: subtitle" reads best as "Title - subtitle", not "Title- subtitle".
+	s = strings.ReplaceAll(s, ": ", " - ")
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
