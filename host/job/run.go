@@ -2,14 +2,9 @@ package job
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -18,9 +13,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/hls"
 	"github.com/spacekeep/spacekeep/host/merge"
 	"github.com/spacekeep/spacekeep/host/naming"
-	"github.com/spacekeep/spacekeep/host/playlist"
 	"github.com/spacekeep/spacekeep/host/settings"
-	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -128,149 +121,6 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	return r.fetchAndMerge(ctx, opt, sp, 0, q, follow, cache, cover)
 }
 
-// A scheduled Space is waited for until this long after its scheduled
-// start; from waitSoon before it, X is asked more often.
-const (
-	waitGiveUp = 12 * time.Hour
-	waitSoon   = 2 * time.Minute
-)
-
-// waitForStart waits for a scheduled Space to start, asking X now and then,
-// and returns it once it is no longer NotStarted. It reports the waiting
-// stage meanwhile. It gives up (not_started) at the scheduled start plus
-// waitGiveUp; a Space cancelled meanwhile is not_replayable.
-func (r *runner) waitForStart(ctx context.Context, api *xapi.Client, sp *xapi.Space) (*xapi.Space, error) {
-	every, soon := r.m.cfg.WaitPoll, r.m.cfg.WaitPollSoon
-	if every <= 0 {
-		every = 60 * time.Second
-	}
-	if soon <= 0 {
-		soon = 10 * time.Second
-	}
-	began := time.Now()
-	var shown protocol.SpaceInfo
-	for {
-		scheduled := sp.ScheduledStart
-		deadline := began.Add(waitGiveUp)
-		if !scheduled.IsZero() {
-			deadline = scheduled.Add(waitGiveUp)
-		}
-		now := time.Now()
-		if !now.Before(deadline) {
-			if !scheduled.IsZero() {
-				return nil, protocol.Errorf(protocol.CodeNotStarted, "This Space was scheduled for %s and did not start; try again later.",
-					scheduled.Local().Format("Mon 2 Jan 15:04"))
-			}
-			return nil, protocol.Errorf(protocol.CodeNotStarted, "This Space did not start within %s; try again later.", waitGiveUp)
-		}
-		// Again after every look: a countdown shown from it stays fresh.
-		info := spaceInfo(sp)
-		if info != shown {
-			shown = info
-			r.log.Info().Time("scheduled", scheduled).Msg("waiting for the Space to start")
-		}
-		r.setSpace(sp)
-		r.progress(protocol.Event{Stage: protocol.StageWaiting})
-		t := time.NewTimer(waitInterval(now, scheduled, deadline, every, soon))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
-		next, err := api.AudioSpaceByID(ctx, r.spaceID)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			switch protocol.CodeOf(err) {
-			case protocol.CodeNotFound, protocol.CodeAuth, protocol.CodeForbidden, protocol.CodeVideoSpace:
-				return nil, err // waiting longer will not help
-			}
-			r.log.Warn().Err(err).Msg("could not ask X whether the Space has started; asking again later")
-			continue
-		}
-		switch next.State {
-		case xapi.StateNotStarted:
-			sp = next // the schedule may have moved
-			continue
-		case xapi.StateRunning:
-			r.log.Info().Msg("the Space has started: recording it")
-		case xapi.StateCanceled:
-			return nil, protocol.Errorf(protocol.CodeNotReplayable, "The Space was cancelled before it started.")
-		default:
-			if !next.Replayable {
-				return nil, protocol.Errorf(protocol.CodeNotReplayable, "The Space started and ended between two checks, and its host did not keep a replay.")
-			}
-			r.log.Info().Str("state", next.State).Msg("the Space has started and ended meanwhile: downloading its replay")
-		}
-		return next, nil
-	}
-}
-
-// waitInterval is how long to wait before asking X again whether a
-// scheduled Space has started: every normally, soon from waitSoon before
-// the scheduled start on (and while it is late), never past the deadline.
-func waitInterval(now, scheduled, deadline time.Time, every, soon time.Duration) time.Duration {
-	wait := every
-	if !scheduled.IsZero() {
-		if d := scheduled.Add(-waitSoon).Sub(now); d <= 0 {
-			wait = soon
-		} else if d < wait {
-			wait = d
-		}
-	}
-	if d := deadline.Sub(now); d < wait {
-		wait = d
-	}
-	return wait
-}
-
-// follow adds a live playlist's new chunks to q until the Space ends, and
-// meanwhile asks X now and then whether it is still live.
-func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loader, u *url.URL, pl *playlist.Playlist, q *hls.Queue) error {
-	ended := make(chan struct{})
-	sctx, stopStatus := context.WithCancel(ctx)
-	defer stopStatus()
-	go func() {
-		every := r.m.cfg.StatusPoll
-		if every <= 0 {
-			every = 30 * time.Second
-		}
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-sctx.Done():
-				return
-			case <-t.C:
-			}
-			sp, err := api.AudioSpaceByID(sctx, r.spaceID)
-			if err != nil {
-				if sctx.Err() == nil {
-					r.log.Warn().Err(err).Msg("could not ask X whether the Space is still live")
-				}
-				continue
-			}
-			if sp.State != xapi.StateRunning {
-				r.log.Info().Str("state", sp.State).Msg("the Space is no longer live")
-				r.setSpace(sp)
-				close(ended)
-				return
-			}
-		}
-	}()
-	err := loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet})
-	if err == nil && r.latest.Load().State == xapi.StateRunning {
-		// The playlist ended before a status check saw it: ask once, so
-		// that the file's metadata does not call the Space live.
-		if sp, serr := api.AudioSpaceByID(ctx, r.spaceID); serr == nil {
-			r.setSpace(sp)
-		}
-	}
-	return err
-}
-
 // options fills the request's empty options from the defaults, then from
 // spacekeep's own.
 func (r *runner) options() protocol.Options {
@@ -296,75 +146,6 @@ func downloadable(sp *xapi.Space) error {
 		return protocol.Errorf(protocol.CodeNotReplayable, "The Space was cancelled before it started.")
 	}
 	return protocol.NewError(protocol.CodeNotReplayable, nil)
-}
-
-func spaceInfo(sp *xapi.Space) protocol.SpaceInfo {
-	info := protocol.SpaceInfo{ID: sp.ID, Title: sp.Title, State: sp.State, Replayable: sp.Replayable,
-		HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle, AvatarURL: sp.Creator.AvatarURL, URL: spaceurl.URL(sp.ID)}
-	if !sp.StartedAt.IsZero() {
-		info.StartedAt = sp.StartedAt.UnixMilli()
-	} else if !sp.ScheduledStart.IsZero() {
-		info.StartedAt = sp.ScheduledStart.UnixMilli()
-	}
-	if !sp.EndedAt.IsZero() {
-		info.EndedAt = sp.EndedAt.UnixMilli()
-	}
-	return info
-}
-
-// writeMeta keeps what X said beside the cache: a later run, the library
-// and people debugging can read it. Never the cookies.
-func (r *runner) writeMeta(cache string, sp *xapi.Space) error {
-	if err := os.MkdirAll(cache, 0o700); err != nil {
-		return protocol.DiskError("create the cache folder", err)
-	}
-	b, err := json.MarshalIndent(sp, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode Space metadata: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(cache, "space.json"), b, 0o600); err != nil {
-		return protocol.DiskError("write the Space's metadata", err)
-	}
-	return nil
-}
-
-// fetchCover downloads the host's avatar for cover art. Cover art is a
-// nicety: any failure is logged and the file is made without it.
-func (r *runner) fetchCover(ctx context.Context, cache, avatar string) string {
-	if avatar == "" || !(strings.HasPrefix(avatar, "https://") || strings.HasPrefix(avatar, "http://")) {
-		return ""
-	}
-	p := filepath.Join(cache, "cover")
-	if fi, err := os.Stat(p); err == nil && fi.Size() > 0 {
-		return p
-	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, avatar, nil)
-	if err != nil {
-		return ""
-	}
-	for k, v := range cdnHeader {
-		req.Header[k] = v
-	}
-	resp, err := r.m.cfg.CDNClient.Do(req)
-	if err != nil {
-		r.log.Warn().Err(err).Msg("no cover art: avatar fetch failed")
-		return ""
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		r.log.Warn().Int("status", resp.StatusCode).Msg("no cover art: avatar fetch failed")
-		return ""
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil || len(b) == 0 {
-		return ""
-	}
-	if os.WriteFile(p, b, 0o600) != nil {
-		return ""
-	}
-	return p
 }
 
 // fetchAndMerge downloads the chunks and, at the same time, streams those
@@ -532,24 +313,4 @@ func fetchEvent(p hls.Progress) protocol.Event {
 func recordEvent(p hls.Progress) protocol.Event {
 	return protocol.Event{Stage: protocol.StageRecording, ChunksDone: p.Done, ChunksTotal: p.Total,
 		Bytes: p.Bytes, Duration: p.Seconds, Speed: p.Speed, Connections: p.Conns}
-}
-
-func tags(sp *xapi.Space) merge.Tags {
-	artist := sp.Creator.Name
-	if sp.Creator.Handle != "" {
-		if artist != "" {
-			artist += " (@" + sp.Creator.Handle + ")"
-		} else {
-			artist = "@" + sp.Creator.Handle
-		}
-	}
-	t := merge.Tags{Title: sp.Title, Artist: artist, AlbumArtist: artist, Album: "X Spaces", Comment: spaceurl.URL(sp.ID),
-		EpisodeID: sp.ID, Genre: "Podcast"}
-	if t.Title == "" {
-		t.Title = "Untitled Space"
-	}
-	if d := sp.Date(); !d.IsZero() {
-		t.Date = d.Format("2006-01-02")
-	}
-	return t
 }
