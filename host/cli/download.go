@@ -70,7 +70,14 @@ func runDownload(env *Env, args []string) int {
 		return fail(env, protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q", f.out))
 	}
 
-	log, closeLog, redact := openLog(env, env.Getenv("SPACEKEEP_LOG") != "", "download")
+	events := newEventPrinter(env, f.json, f.quiet)
+	// Warnings (a rate limit being waited out, a retry) show on stderr
+	// between progress lines; $SPACEKEEP_LOG shows more.
+	consoleLevel := "warn"
+	if env.Getenv("SPACEKEEP_LOG") != "" {
+		consoleLevel = ""
+	}
+	log, closeLog, redact := openLogTo(env, events.logWriter(), consoleLevel, "download")
 	defer closeLog()
 	cacheDir, err := cacheRoot(env)
 	if err != nil {
@@ -80,7 +87,6 @@ func runDownload(env *Env, args []string) int {
 		Secret: redact, Log: log})
 	defer m.Close()
 
-	events := newEventPrinter(env, f.json, f.quiet)
 	unsub := m.Subscribe(events.handle)
 	defer unsub()
 	id, err := m.Start(protocol.DownloadStart{Space: space, Cookies: cookies, Options: protocol.Options{
@@ -97,7 +103,7 @@ func runDownload(env *Env, args []string) int {
 	events.finish()
 	if final.Type != protocol.TypeJobDone {
 		if !f.json {
-			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", oneLine(final.Message))
+			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", oneLine(cliMessage(final)))
 		}
 		return protocol.ExitCodes[final.Code]
 	}
@@ -105,6 +111,15 @@ func runDownload(env *Env, args []string) int {
 		fmt.Fprintln(env.Stdout, final.Path)
 	}
 	return exitOK
+}
+
+// cliMessage words a failure for the command line, where the session comes
+// from a cookies file or the environment rather than the browser.
+func cliMessage(ev protocol.Event) string {
+	if ev.Code == protocol.CodeAuth {
+		return "X refused this x.com session: the auth_token and ct0 cookies are wrong or expired. Export them again from a browser where you are logged in to x.com (--cookies cookies.txt) or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0."
+	}
+	return ev.Message
 }
 
 // parseInterspersed lets flags follow the Space, as people type them.

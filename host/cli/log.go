@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"path/filepath"
 
 	"github.com/rs/zerolog"
@@ -35,11 +36,19 @@ func logFilePath(env *Env) string {
 // returned secret function's redactor, which the job engine feeds the
 // cookie values as soon as it receives them.
 func openLog(env *Env, console bool, mode string) (zerolog.Logger, func(), func(string)) {
-	red := logging.NewRedactor()
-	opts := logging.Options{Dir: logDir(env), Level: env.Getenv(logging.EnvLevel), Redactor: red}
+	var w io.Writer
 	if console {
-		opts.Console = env.Stderr
+		w = env.Stderr
 	}
+	return openLogTo(env, w, "", mode)
+}
+
+// openLogTo is openLog with the console's writer and least level chosen
+// (nil: no console; "": the file's level).
+func openLogTo(env *Env, console io.Writer, consoleLevel, mode string) (zerolog.Logger, func(), func(string)) {
+	red := logging.NewRedactor()
+	opts := logging.Options{Dir: logDir(env), Level: env.Getenv(logging.EnvLevel), Redactor: red,
+		Console: console, ConsoleLevel: consoleLevel}
 	log, closer, err := logging.New(opts)
 	if err != nil {
 		// No log file (a read-only home, say): log to stderr only, still redacted.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -68,6 +69,19 @@ func (p *eventPrinter) handle(ev protocol.Event) {
 		return
 	}
 	fmt.Fprintln(p.env.Stderr, line)
+}
+
+// logWriter is where log lines for people go: stderr, after ending the
+// progress bar's line so that the two do not mix.
+func (p *eventPrinter) logWriter() io.Writer { return logLines{p} }
+
+type logLines struct{ p *eventPrinter }
+
+func (l logLines) Write(b []byte) (int, error) {
+	l.p.mu.Lock()
+	defer l.p.mu.Unlock()
+	l.p.endLine()
+	return l.p.env.Stderr.Write(b)
 }
 
 // finish ends the progress bar's line.

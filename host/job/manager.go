@@ -169,7 +169,7 @@ func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protoco
 			err = protocol.NewError(protocol.CodeCancelled, nil)
 		}
 		pe := protocol.AsError(err)
-		r.log.Warn().Str("code", string(pe.Code)).Err(err).Msg("download failed")
+		r.log.Info().Str("code", string(pe.Code)).Err(err).Msg("download failed") // the user sees the reason already
 		ev := protocol.Event{Type: protocol.TypeJobFailed, Job: e.id, Stage: protocol.StageFailed,
 			Code: pe.Code, Message: pe.Error(), Space: m.lastSpace(e.id)}
 		m.emit(ev)

@@ -35,6 +35,10 @@ type Options struct {
 	// Level is debug, info, warn or error (usually os.Getenv(EnvLevel));
 	// empty means info.
 	Level string
+	// ConsoleLevel, if set, is the least level the console shows (say
+	// "warn", so that a command shows what goes wrong and the file keeps
+	// the rest); empty means Level.
+	ConsoleLevel string
 	// Redactor filters every sink. Pass the one the job engine adds the
 	// cookie values to; nil makes a private one (no secrets can be added).
 	Redactor *Redactor
@@ -74,11 +78,18 @@ func New(opts Options) (zerolog.Logger, io.Closer, error) {
 	}
 	sinks := []io.Writer{f}
 	if opts.Console != nil {
-		sinks = append(sinks, zerolog.ConsoleWriter{
+		var console zerolog.LevelWriter = zerolog.LevelWriterAdapter{Writer: zerolog.ConsoleWriter{
 			Out:        opts.Console,
 			NoColor:    !isTerminal(opts.Console),
 			TimeFormat: "15:04:05",
-		})
+		}}
+		if opts.ConsoleLevel != "" {
+			cl, err := ParseLevel(opts.ConsoleLevel)
+			if err == nil {
+				console = &zerolog.FilteredLevelWriter{Writer: console, Level: cl}
+			}
+		}
+		sinks = append(sinks, console)
 	}
 	red := opts.Redactor
 	if red == nil {

@@ -203,3 +203,27 @@ func TestDefaultDir(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestConsoleLevelFiltersOnlyTheConsole(t *testing.T) {
+	dir := t.TempDir()
+	var console bytes.Buffer
+	red := NewRedactor()
+	red.AddSecret("secretcookievalue")
+	log, closer, err := New(Options{Dir: dir, Console: &console, Level: "info", ConsoleLevel: "warn", Redactor: red})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info().Msg("an info line")
+	log.Warn().Str("cookie", "secretcookievalue").Msg("a warning")
+	closer.Close()
+	file, _ := os.ReadFile(filepath.Join(dir, FileName))
+	if !strings.Contains(string(file), "an info line") || !strings.Contains(string(file), "a warning") {
+		t.Errorf("the file lacks lines: %s", file)
+	}
+	if strings.Contains(console.String(), "an info line") || !strings.Contains(console.String(), "a warning") {
+		t.Errorf("the console shows %q, want the warning only", console.String())
+	}
+	if strings.Contains(console.String()+string(file), "secretcookievalue") {
+		t.Error("a secret passed the redactor")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"sync"
+
+	"github.com/rs/zerolog"
 )
 
 // Redacted replaces every secret in what is logged.
@@ -66,4 +68,16 @@ func (rw *redactWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil // what the caller gave, whatever we wrote instead
+}
+
+// WriteLevel keeps the level for sinks that filter on it (the console).
+func (rw *redactWriter) WriteLevel(l zerolog.Level, p []byte) (int, error) {
+	lw, ok := rw.w.(zerolog.LevelWriter)
+	if !ok {
+		return rw.Write(p)
+	}
+	if _, err := lw.WriteLevel(l, rw.r.Redact(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
