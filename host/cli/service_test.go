@@ -8,30 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/service"
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 	"github.com/spacekeep/spacekeep/protocol"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func serviceTestEnv(t *testing.T) string {
 	home := t.TempDir()
@@ -48,7 +31,7 @@ func serviceTestEnv(t *testing.T) string {
 }
 
 func runCmd(ctx context.Context, stdin io.Reader, args ...string) (int, string, string) {
-	var out, errb lockedBuffer
+	var out, errb syncbuf.Buffer
 	code := Run(ctx, append([]string{"spacekeep"}, args...), stdin, &out, &errb)
 	return code, out.String(), errb.String()
 }

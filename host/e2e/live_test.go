@@ -5,13 +5,13 @@ import (
 	"context"
 	"math"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
 	"github.com/spacekeep/spacekeep/host/merge"
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 )
 
@@ -109,30 +109,12 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// lockedBuffer is a bytes.Buffer a test may read while a process writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestDownloadOfScheduledSpaceWaitsAndCtrlCCancels(t *testing.T) {
 	at := time.Now().Add(12*time.Minute + 30*time.Second)
 	f := newFixture(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.NotStartedID, Title: "Soon", State: fakex.StateNotStarted,
 		ScheduledStart: at, HostName: "H", HostHandle: "h"})
 	c := f.cmd("download", "-o", f.out, fakex.NotStartedID)
-	var o, e lockedBuffer
+	var o, e syncbuf.Buffer
 	c.Stdout, c.Stderr = &o, &e
 	if err := c.Start(); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package job
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/spacekeep/spacekeep/host/fakex"
 	"github.com/spacekeep/spacekeep/host/merge"
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -26,24 +26,7 @@ type env struct {
 	out     string
 	cache   string
 	cookies protocol.Cookies
-	logs    *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs    *syncbuf.Buffer
 }
 
 func newEnv(t *testing.T, opts fakex.Options, specs ...fakex.SpaceSpec) *env {
@@ -63,7 +46,7 @@ func newEnv(t *testing.T, opts fakex.Options, specs ...fakex.SpaceSpec) *env {
 	}
 	t.Cleanup(x.Close)
 	auth, ct0 := x.Session()
-	e := &env{t: t, x: x, out: t.TempDir(), cache: t.TempDir(), cookies: protocol.Cookies{AuthToken: auth, CT0: ct0}, logs: &syncBuffer{}}
+	e := &env{t: t, x: x, out: t.TempDir(), cache: t.TempDir(), cookies: protocol.Cookies{AuthToken: auth, CT0: ct0}, logs: &syncbuf.Buffer{}}
 	e.m = NewManager(Config{APIBase: x.APIBase(), CacheDir: e.cache, Log: zerolog.New(e.logs).Level(zerolog.DebugLevel),
 		LivePoll: 20 * time.Millisecond, StatusPoll: 50 * time.Millisecond, LiveQuiet: time.Second,
 		WaitPoll: 40 * time.Millisecond, WaitPollSoon: 15 * time.Millisecond})
@@ -368,10 +351,9 @@ func liveEnv(t *testing.T) *env {
 		Chunks: 4, LiveInterval: 30 * time.Millisecond, HostName: "H", HostHandle: "h"})
 }
 
-// startLive starts recording the live Space, collects its events, and
-// returns once the recording has fetched at least min chunks.
-func (e *env) startLive(min int) (string, func() []protocol.Event) {
-	e.t.Helper()
+// collect records every event from now on; the returned function gives a
+// copy of those so far.
+func (e *env) collect() func() []protocol.Event {
 	var (
 		mu     sync.Mutex
 		events []protocol.Event
@@ -382,6 +364,18 @@ func (e *env) startLive(min int) (string, func() []protocol.Event) {
 		mu.Unlock()
 	})
 	e.t.Cleanup(unsub)
+	return func() []protocol.Event {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]protocol.Event(nil), events...)
+	}
+}
+
+// startLive starts recording the live Space, collects its events, and
+// returns once the recording has fetched at least min chunks.
+func (e *env) startLive(min int) (string, func() []protocol.Event) {
+	e.t.Helper()
+	events := e.collect()
 	id, err := e.m.Start(protocol.DownloadStart{Space: fakex.LiveID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out}})
 	if err != nil {
 		e.t.Fatal(err)
@@ -393,11 +387,7 @@ func (e *env) startLive(min int) (string, func() []protocol.Event) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return id, func() []protocol.Event {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]protocol.Event(nil), events...)
-	}
+	return id, events
 }
 
 func TestRecordLiveSpaceUntilItEnds(t *testing.T) {
@@ -507,26 +497,13 @@ func scheduledEnv(t *testing.T, in time.Duration) (*env, time.Time) {
 // the job waits for it to start, with the events it sent.
 func (e *env) startWaiting() (string, protocol.Event, func() []protocol.Event) {
 	e.t.Helper()
-	var (
-		mu     sync.Mutex
-		events []protocol.Event
-	)
-	unsub := e.m.Subscribe(func(ev protocol.Event) {
-		mu.Lock()
-		events = append(events, ev)
-		mu.Unlock()
-	})
-	e.t.Cleanup(unsub)
+	events := e.collect()
 	id, err := e.m.Start(protocol.DownloadStart{Space: fakex.NotStartedID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	ev := e.waitStage(id, protocol.StageWaiting)
-	return id, ev, func() []protocol.Event {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]protocol.Event(nil), events...)
-	}
+	return id, ev, events
 }
 
 // apiPolls counts the AudioSpaceById calls the fake answered.

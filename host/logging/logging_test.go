@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 )
 
 const (
@@ -84,7 +86,7 @@ func TestRedactOverlapping(t *testing.T) {
 }
 
 func TestRedactorConcurrent(t *testing.T) {
-	var buf syncBuffer
+	var buf syncbuf.Buffer
 	r := NewRedactor()
 	w := r.Wrap(&buf)
 	var wg sync.WaitGroup
@@ -98,23 +100,6 @@ func TestRedactorConcurrent(t *testing.T) {
 	if strings.Contains(buf.String(), "secret-000003") {
 		t.Fatal("secret written")
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestLevels(t *testing.T) {
