@@ -243,3 +243,19 @@ func TestKilledDownloadResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Warnings reach a person running the command: here, X's rate limit being
+// waited out, said on stderr while the download goes on.
+func TestRateLimitWaitIsShown(t *testing.T) {
+	f := newFixture(t, fakex.Options{RateLimitFirst: 1})
+	stdout, stderr, code := f.run("download", "-o", f.out, fakex.DemoID)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "WRN") || !strings.Contains(stderr, "rate-limiting this account: waiting") {
+		t.Errorf("stderr does not tell of the rate limit:\n%s", stderr)
+	}
+	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 1 || !strings.HasSuffix(lines[0], ".m4a") {
+		t.Errorf("stdout holds more than the path: %q", stdout)
+	}
+}

@@ -172,7 +172,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 				}
 				return nil, &protocol.Error{Code: protocol.CodeRateLimited, Message: msg, Err: err}
 			}
-			c.log.Warn().Dur("wait", wait).Msg("X rate limit, waiting")
+			c.log.Warn().Dur("wait", wait).Msgf("X is rate-limiting this account: waiting %s, then trying again", wait.Round(time.Second))
 		case ae.status >= 500 && attempt < 2:
 			wait = time.Duration(attempt+1) * time.Second
 		default:
