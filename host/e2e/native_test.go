@@ -166,7 +166,7 @@ func TestNativeHostCancelAndEOFKeepTheCache(t *testing.T) {
 	if err := h.cmd.Wait(); err != nil {
 		t.Fatalf("host exit after EOF: %v; stderr:\n%s", err, h.stderr)
 	}
-	chunks, _ := filepath.Glob(filepath.Join(f.home, "cache", "spacekeep", "downloads", fakex.DemoID, "chunks", "chunk_*"))
+	chunks, _ := filepath.Glob(filepath.Join(f.home, "cache", "spacekeep", "downloads", fakex.DemoID, "chunks", "chunk_*.aac"))
 	if len(chunks) == 0 {
 		t.Fatalf("no chunks kept in the cache after EOF; host stderr:\n%s", h.stderr)
 	}
