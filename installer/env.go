@@ -8,6 +8,7 @@ package installer
 
 import (
 	"cmp"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -32,24 +33,32 @@ type Env struct {
 	Registry      Registry // Windows HKCU; nil means the system's (a no-op elsewhere)
 }
 
-// FromOS returns the Env of the running process, with home overriding $HOME
-// (and the XDG and Windows defaults derived from it) when not empty.
-func FromOS(home string, out io.Writer) (Env, error) {
-	env := Env{GOOS: runtime.GOOS, Home: home, Out: out}
+// FromOS describes the running process to the installer, reading the
+// environment through getenv (tests pass their own). home, when not empty,
+// overrides the home folder, and the XDG and Windows folders then derive
+// from it.
+func FromOS(home string, getenv func(string) string) (Env, error) {
+	env := Env{GOOS: runtime.GOOS, Home: home}
 	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return env, err
+		env.Home = getenv("HOME")
+		if runtime.GOOS == "windows" {
+			env.Home = getenv("USERPROFILE")
 		}
-		env.Home = h
-		env.XDGConfigHome = os.Getenv("XDG_CONFIG_HOME")
-		env.XDGDataHome = os.Getenv("XDG_DATA_HOME")
-		env.LocalAppData = os.Getenv("LOCALAPPDATA")
-		env.AppData = os.Getenv("APPDATA")
+		if env.Home == "" {
+			h, err := os.UserHomeDir()
+			if err != nil {
+				return env, fmt.Errorf("find your home folder: %w", err)
+			}
+			env.Home = h
+		}
+		env.XDGConfigHome = getenv("XDG_CONFIG_HOME")
+		env.XDGDataHome = getenv("XDG_DATA_HOME")
+		env.LocalAppData = getenv("LOCALAPPDATA")
+		env.AppData = getenv("APPDATA")
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		return env, err
+		return env, fmt.Errorf("find the running binary: %w", err)
 	}
 	env.Exe = exe
 	return env, nil

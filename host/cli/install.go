@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime"
 
 	"github.com/spacekeep/spacekeep/installer"
 )
@@ -59,31 +57,10 @@ func parseInstallFlags(env *Env, name string, args []string) (*installFlags, int
 // installerEnv describes this machine to the installer; home overrides the
 // home folder and then the XDG and Windows folders derive from it.
 func installerEnv(env *Env, home string) (installer.Env, error) {
-	e := installer.Env{GOOS: runtime.GOOS, Home: home, Version: Version}
-	if home == "" {
-		e.Home = env.Getenv("HOME")
-		if runtime.GOOS == "windows" {
-			e.Home = env.Getenv("USERPROFILE")
-		}
-		if e.Home == "" {
-			h, err := os.UserHomeDir()
-			if err != nil {
-				return e, fmt.Errorf("find your home folder: %w", err)
-			}
-			e.Home = h
-		}
-		e.XDGConfigHome = env.Getenv("XDG_CONFIG_HOME")
-		e.XDGDataHome = env.Getenv("XDG_DATA_HOME")
-		e.LocalAppData = env.Getenv("LOCALAPPDATA")
-		e.AppData = env.Getenv("APPDATA")
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return e, fmt.Errorf("find the running binary: %w", err)
-	}
-	e.Exe = exe
+	e, err := installer.FromOS(home, env.Getenv)
+	e.Version = Version
 	e.LogFile = logFilePath(env)
-	return e, nil
+	return e, err
 }
 
 func runInstall(env *Env, args []string) int {
