@@ -1,6 +1,7 @@
 // A minimal CDP client for one page target over `ws`: what Playwright does
 // not attach to (the real extension popup opened by Extensions.triggerAction).
 import WebSocket from 'ws';
+import { waitForExpression } from './poll.mjs';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -55,18 +56,7 @@ export class CdpPage {
    * @param {string} expression @param {{timeout?: number, what?: string}} [opts]
    */
   async waitFor(expression, { timeout = 20000, what = expression } = {}) {
-    const end = Date.now() + timeout;
-    let last;
-    while (Date.now() < end) {
-      try {
-        last = await this.evaluate(expression);
-        if (last) return last;
-      } catch (e) {
-        last = e;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    return waitForExpression((e) => this.evaluate(e), expression, { timeout, what, every: 100 });
   }
 
   /** @param {string} file */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createServer } from 'node:net';
 import WebSocket from 'ws';
+import { waitForExpression } from './poll.mjs';
 import { EXT_DIR, GECKO_ID } from './paths.mjs';
 
 export const FIREFOX = process.env.SPACEKEEP_FIREFOX ?? 'firefox-esr';
@@ -162,18 +163,7 @@ export class FxTab {
 
   /** @param {string} expression @param {{timeout?: number, what?: string}} [opts] */
   async waitFor(expression, { timeout = 20000, what = expression } = {}) {
-    const end = Date.now() + timeout;
-    let last;
-    while (Date.now() < end) {
-      try {
-        last = await this.evaluate(expression);
-        if (last) return last;
-      } catch (e) {
-        last = e;
-      }
-      await new Promise((r) => setTimeout(r, 150));
-    }
-    throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    return waitForExpression((e) => this.evaluate(e), expression, { timeout, what, every: 150 });
   }
 
   /** @param {string} file */
