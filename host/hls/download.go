@@ -127,16 +127,22 @@ func DownloadQueue(ctx context.Context, q *Queue, opt Options) error {
 	if err := os.MkdirAll(opt.Dir, 0o700); err != nil {
 		return protocol.DiskError("create the cache folder", err)
 	}
-	d := &downloader{opt: opt, queue: q, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
+	cache, err := openCache(opt.Dir)
+	if err != nil {
+		return err
+	}
+	defer cache.close()
+	d := &downloader{opt: opt, queue: q, cache: cache, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
 	return d.run(ctx)
 }
 
 type downloader struct {
 	opt     Options
 	queue   *Queue
-	chunks  []Chunk // taken from the queue so far; only run touches it
-	meter   *meter  // judges concurrency levels
-	display *meter  // the speed people see
+	chunks  []Chunk     // taken from the queue so far; only run touches it
+	cache   *cacheIndex // only run touches it
+	meter   *meter      // judges concurrency levels
+	display *meter      // the speed people see
 
 	done, resumed  int
 	bytes, fetched int64
@@ -169,7 +175,7 @@ func (d *downloader) run(ctx context.Context) error {
 			i := len(d.chunks)
 			d.chunks = append(d.chunks, c)
 			attempts = append(attempts, 0)
-			if n, ok := haveChunk(filepath.Join(d.opt.Dir, c.Name)); ok {
+			if n, ok := d.cache.have(c.Name); ok {
 				d.done++
 				d.resumed++
 				d.bytes += n
@@ -230,6 +236,9 @@ func (d *downloader) run(ctx context.Context) error {
 		case r := <-results:
 			active--
 			if r.err == nil {
+				if err := d.cache.record(d.chunks[r.idx].Name, r.n); err != nil {
+					return err
+				}
 				d.done++
 				d.bytes += r.n
 				d.seconds += d.chunks[r.idx].Duration
@@ -331,19 +340,6 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 		return result{idx: idx, err: err}
 	}
 	return result{idx: idx, n: n}
-}
-
-// haveChunk reports whether a chunk from an earlier run is on disk and whole.
-func haveChunk(p string) (int64, bool) {
-	b, err := os.ReadFile(p)
-	if err != nil || len(b) == 0 {
-		return 0, false
-	}
-	if _, err := adts.Frames(b); err != nil {
-		os.Remove(p) // damaged by a crash: fetch it again
-		return 0, false
-	}
-	return int64(len(b)), true
 }
 
 // writeFileAtomic writes to a temporary name and renames, so that a crash

@@ -1,0 +1,77 @@
+package hls
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// lengthsName is the cache folder's record of every chunk's length as
+// served. Chunk names never start with a dot (safeName), so it cannot
+// collide with one.
+const lengthsName = ".lengths"
+
+// cacheIndex knows which chunks in a cache folder are complete. A chunk is
+// written under a temporary name and renamed, then its served length is
+// appended here; on resume a chunk is trusted only if its file has exactly
+// that length. A file cut short after the rename (a kill or power loss
+// before the data reached the disk) or one without a record (the process
+// died between the rename and the record) is fetched again: its ADTS frames
+// alone cannot tell, since a cut may fall on a frame boundary.
+type cacheIndex struct {
+	dir     string
+	lengths map[string]int64
+	f       *os.File
+}
+
+func openCache(dir string) (*cacheIndex, error) {
+	c := &cacheIndex{dir: dir, lengths: map[string]int64{}}
+	p := filepath.Join(dir, lengthsName)
+	if f, err := os.Open(p); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			// "<length> <name>"; a torn last line from a crash is skipped.
+			n, name, ok := strings.Cut(sc.Text(), " ")
+			v, err := strconv.ParseInt(n, 10, 64)
+			if ok && err == nil && v > 0 && name != "" {
+				c.lengths[name] = v
+			}
+		}
+		f.Close()
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, protocol.DiskError("open the cache's chunk list", err)
+	}
+	c.f = f
+	return c, nil
+}
+
+// have returns the length of chunk name if it is on disk and complete.
+func (c *cacheIndex) have(name string) (int64, bool) {
+	want, ok := c.lengths[name]
+	if !ok {
+		return 0, false
+	}
+	fi, err := os.Stat(filepath.Join(c.dir, name))
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != want {
+		return 0, false
+	}
+	return want, true
+}
+
+// record notes that chunk name is on disk, complete at n bytes.
+func (c *cacheIndex) record(name string, n int64) error {
+	if _, err := fmt.Fprintf(c.f, "%d %s\n", n, name); err != nil {
+		return protocol.DiskError("record a chunk in the cache", err)
+	}
+	c.lengths[name] = n
+	return nil
+}
+
+func (c *cacheIndex) close() { c.f.Close() }
