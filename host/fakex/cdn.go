@@ -20,6 +20,7 @@ const liveWindow = 4
 
 func (s *Server) cdnHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.cdnConns.request(r)
 		if !s.record("cdn", r) {
 			return
 		}

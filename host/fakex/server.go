@@ -23,7 +23,10 @@ import (
 type Options struct {
 	// TLS serves both listeners over HTTPS with a self-signed certificate
 	// for x.com, *.x.com, twitter.com, *.twitter.com, 127.0.0.1 and localhost.
+	// The CDN then offers HTTP/2 as X's CDN does (see cdnTLS).
 	TLS bool
+	// CDNHTTP1 makes a TLS CDN offer HTTP/1.1 only.
+	CDNHTTP1 bool
 	// APIAddr and CDNAddr are the listen addresses; empty means 127.0.0.1:0.
 	APIAddr, CDNAddr string
 	// FFmpeg is the ffmpeg used to make the chunks' audio; empty means PATH.
@@ -76,6 +79,7 @@ type Server struct {
 	apiSrv, cdnSrv *http.Server
 	certDir        string
 	downlink       *bucket
+	cdnConns       connCounter
 
 	audioOnce sync.Once
 	audio     [][]byte
@@ -167,6 +171,9 @@ func (s *Server) Start() error {
 		errLog = log.New(io.Discard, "", 0)
 	}
 	mk := func(h http.Handler, shaped bool) *http.Server {
+		if shaped && s.tlsConf != nil && !s.opts.CDNHTTP1 {
+			return s.cdnTLS(h, errLog)
+		}
 		srv := &http.Server{
 			Handler:           h,
 			ErrorLog:          errLog,
@@ -187,10 +194,14 @@ func (s *Server) Start() error {
 	for _, p := range []struct {
 		srv *http.Server
 		ln  net.Listener
-	}{{s.apiSrv, s.apiLn}, {s.cdnSrv, s.cdnLn}} {
+	}{{s.apiSrv, s.apiLn}, {s.cdnSrv, countingListener{s.cdnLn, &s.cdnConns}}} {
 		ln := p.ln
 		if s.tlsConf != nil {
-			ln = tls.NewListener(ln, s.tlsConf)
+			conf := s.tlsConf
+			if p.srv.TLSConfig != nil {
+				conf = p.srv.TLSConfig
+			}
+			ln = tls.NewListener(ln, conf)
 		}
 		go p.srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
 	}
