@@ -255,7 +255,11 @@ func (s *Server) cut(w http.ResponseWriter, reset bool) {
 	if nc, ok := conn.(interface{ NetConn() net.Conn }); ok {
 		raw = nc.NetConn()
 	}
-	if tcp, ok := raw.(*net.TCPConn); ok && reset {
+	tcp, ok := raw.(*net.TCPConn)
+	if cc, counted := raw.(*countedConn); counted {
+		tcp, ok = cc.Conn.(*net.TCPConn)
+	}
+	if ok && reset {
 		tcp.SetLinger(0) //nolint:errcheck // linger 0 makes Close send RST
 	}
 	// Close the raw TCP connection so TLS sends no close_notify: the client
