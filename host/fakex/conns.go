@@ -75,3 +75,15 @@ func (s *Server) CDNConns() ConnStats {
 	}
 	return st
 }
+
+// Location is a Space's source.location (its playlist on the CDN), as the
+// status API answers it, for tests and benchmarks of the fetcher alone.
+func (s *Server) Location(id string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sp, ok := s.spaces[id]
+	if !ok {
+		return "", false
+	}
+	return sp.location(s.CDNBase()), true
+}

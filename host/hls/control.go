@@ -12,9 +12,14 @@ const controlInterval = 250 * time.Millisecond
 // per-request latency one connection cannot, and past the link's limit
 // more connections only burden the server. It doubles while throughput
 // grows by more than 12%, steps back when a level brings nothing, and now
-// and then probes a quarter higher; a 429/503 halves it.
+// and then probes a quarter higher; a 429/503 halves it. Its level is
+// requests in flight: over HTTP/1.1 one per connection, over HTTP/2 up to
+// StreamsPerConn per connection (multiplexed). The connections themselves
+// are the Transport's, which counts those actually open (OpenConns) for
+// the progress reports.
 type controller struct {
 	limit, max int
+	conns      int // the cap on connections, until multiplexed raises max
 	prev       int // the level before the last growth, to step back to
 	fixed      bool
 	slowStart  bool
@@ -25,7 +30,7 @@ type controller struct {
 }
 
 func newController(max int, fixed bool) *controller {
-	c := &controller{max: max, fixed: fixed, slowStart: true}
+	c := &controller{max: max, conns: max, fixed: fixed, slowStart: true}
 	c.limit = min(8, max)
 	if fixed {
 		c.limit = max
@@ -78,6 +83,17 @@ func (c *controller) grow(by int) {
 	c.prev = c.limit
 	c.limit = min(c.max, c.limit+by)
 	c.hold = 2 // let the meter's window fill at the new level before judging it
+}
+
+// multiplexed raises the cap to streams requests per connection: the
+// server answers over HTTP/2, where requests in flight share connections
+// (Options.MaxConns caps those) and more of them hide each one's latency.
+func (c *controller) multiplexed(streams int) {
+	if c.fixed || c.conns == 0 {
+		return
+	}
+	c.max = c.conns * streams
+	c.conns = 0
 }
 
 func (c *controller) backOff() {

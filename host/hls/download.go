@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -81,7 +83,7 @@ type Progress struct {
 	Seconds     float64 // audio of the chunks on disk, by their EXTINF
 	Fetched     int64   // bytes fetched by this run
 	Speed       float64 // bytes per second, recent
-	Conns       int     // connections in use now
+	Conns       int     // connections open now to the CDN (requests in flight if the client is not a Transport)
 	Resumed     int     // chunks found on disk at the start
 }
 
@@ -90,11 +92,15 @@ type Options struct {
 	Client *http.Client
 	Header http.Header // never cookies: the CDN needs none
 	Dir    string      // the cache folder of this recording
-	// MaxConns caps this download's connections; 0 means 32. With Fixed the
-	// download uses exactly MaxConns, else it finds the best level below it.
+	// MaxConns caps this download's connections; 0 means 32. Requests in
+	// flight are capped at MaxConns too, or at MaxConns × StreamsPerConn
+	// once the CDN answers over HTTP/2 (over a Transport, at most MaxConns
+	// connections carry them). With Fixed the download keeps exactly
+	// MaxConns requests in flight, else it finds the best level below the cap.
 	MaxConns int
 	Fixed    bool
-	// Slots, if set, is shared by all downloads: a global cap on connections.
+	// Slots, if set, is shared by all downloads: a global cap on requests
+	// in flight.
 	Slots chan struct{}
 	// Attempts per chunk before the download fails; 0 means 8.
 	Attempts int
@@ -133,7 +139,8 @@ func DownloadQueue(ctx context.Context, q *Queue, opt Options) error {
 	}
 	defer cache.close()
 	d := &downloader{opt: opt, queue: q, cache: cache, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
-	return d.run(ctx)
+	d.pool, _ = opt.Client.Transport.(*Transport)
+	return d.run(withConnCap(ctx, opt.MaxConns))
 }
 
 type downloader struct {
@@ -141,6 +148,8 @@ type downloader struct {
 	queue   *Queue
 	chunks  []Chunk     // taken from the queue so far; only run touches it
 	cache   *cacheIndex // only run touches it
+	pool    *Transport  // nil if the client is not one: connections are not known
+	host    string      // "host:port" of the chunks, for pool.OpenConns
 	meter   *meter      // judges concurrency levels
 	display *meter      // the speed people see
 
@@ -152,6 +161,7 @@ type downloader struct {
 type result struct {
 	idx      int
 	n        int64
+	http2    bool // the answer came over HTTP/2: requests share connections
 	err      error
 	retry    bool // worth another attempt
 	slowDown bool // the server asked us to back off (429/503)
@@ -172,6 +182,9 @@ func (d *downloader) run(ctx context.Context) error {
 	take := func() (changed <-chan struct{}, closed bool, err error) {
 		more, changed, closed, err := d.queue.since(len(d.chunks))
 		for _, c := range more {
+			if d.host == "" {
+				d.host = hostPort(c.Dir)
+			}
 			i := len(d.chunks)
 			d.chunks = append(d.chunks, c)
 			attempts = append(attempts, 0)
@@ -235,6 +248,9 @@ func (d *downloader) run(ctx context.Context) error {
 			pending = append(pending, idx)
 		case r := <-results:
 			active--
+			if r.http2 {
+				ctl.multiplexed(StreamsPerConn)
+			}
 			if r.err == nil {
 				if err := d.cache.record(d.chunks[r.idx].Name, r.n); err != nil {
 					return err
@@ -284,8 +300,12 @@ func (d *downloader) report(active int) {
 	if d.opt.Progress == nil {
 		return
 	}
+	conns := active
+	if d.pool != nil {
+		conns = d.pool.OpenConns(d.host)
+	}
 	d.opt.Progress(Progress{Done: d.done, Total: len(d.chunks), Bytes: d.bytes, Seconds: d.seconds, Fetched: d.fetched,
-		Speed: d.display.rate(), Conns: active, Resumed: d.resumed})
+		Speed: d.display.rate(), Conns: conns, Resumed: d.resumed})
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -312,11 +332,12 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d: %w)", protocol.Messages[protocol.CodeNetwork], idx, retry.ScrubURLError(err))}
 	}
 	defer resp.Body.Close()
+	h2 := resp.ProtoMajor == 2
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // reuse the connection
 		slow := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 		retry := slow || resp.StatusCode >= 500 || resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusRequestTimeout
-		return result{idx: idx, retry: retry, slowDown: slow,
+		return result{idx: idx, retry: retry, slowDown: slow, http2: h2,
 			err: protocol.Errorf(protocol.CodeNetwork, "X's servers answered HTTP %d for chunk %d of %d. Try again later; the download resumes where it stopped", resp.StatusCode, idx+1, total)}
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -339,7 +360,23 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), buf.Bytes()); err != nil {
 		return result{idx: idx, err: err}
 	}
-	return result{idx: idx, n: n}
+	return result{idx: idx, n: n, http2: h2}
+}
+
+// hostPort is the "host:port" a Transport dials for a URL (prefix).
+func hostPort(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	if u.Port() != "" {
+		return u.Host
+	}
+	port := "443"
+	if u.Scheme == "http" {
+		port = "80"
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }
 
 // writeFileAtomic writes to a temporary name and renames, so that a crash

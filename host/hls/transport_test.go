@@ -1,0 +1,75 @@
+package hls
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spacekeep/spacekeep/host/fakex"
+)
+
+// Over TLS a CDN offers HTTP/2, and a plain Go client then multiplexes
+// every chunk over one connection, whose bandwidth cap caps the download.
+// The fetcher's Transport opens several connections instead, enough that
+// their caps together exceed the shared downlink, and reports the
+// connections really open. The speed it reaches is measured by spacebench.
+func TestFetcherOpensSeveralConnectionsOverHTTP2(t *testing.T) {
+	const connBW, downlink = 100_000, 1_200_000 // 12 connections fill the downlink
+	x, err := fakex.New(fakex.Options{TLS: true, Latency: 20 * time.Millisecond, ConnBandwidth: connBW, Downlink: downlink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.AddSpace(fakex.SpaceSpec{ID: fakex.DemoID, Title: "T", State: fakex.StateEnded, Replayable: true, Chunks: 150, HostName: "H", HostHandle: "h"})
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.Prepare(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(x.CertPEM())
+	tr := NewTransport(PoolConns)
+	for _, s := range tr.subs {
+		s.tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+
+	loc, _ := x.Location(fakex.DemoID)
+	u, _ := url.Parse(loc)
+	pl, _, err := (&Loader{Client: client}).Media(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	reported := 0
+	err = Download(context.Background(), Chunks(pl), Options{Client: client, Dir: t.TempDir(),
+		Progress: func(p Progress) {
+			mu.Lock()
+			reported = max(reported, p.Conns)
+			mu.Unlock()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := x.CDNConns()
+	t.Logf("server saw %+v; progress reported up to %d connections", st, reported)
+	if st.Protos["HTTP/2.0"] != 151 || len(st.Protos) != 1 {
+		t.Errorf("requests by protocol %v, want all 151 over HTTP/2", st.Protos)
+	}
+	if st.Peak*connBW < downlink {
+		t.Errorf("at most %d connections open at once: their caps (%d B/s each) cannot fill the %d B/s downlink", st.Peak, connBW, downlink)
+	}
+	if st.Peak > PoolConns || st.Accepted > PoolConns {
+		t.Errorf("%d connections opened, %d at once; the cap is %d", st.Accepted, st.Peak, PoolConns)
+	}
+	if reported < downlink/connBW || reported > st.Peak {
+		t.Errorf("progress reported up to %d connections, the server saw %d at once", reported, st.Peak)
+	}
+}
