@@ -13,6 +13,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/spacekeep/spacekeep/host/hls"
 	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -28,7 +29,9 @@ type Config struct {
 	FFmpeg string
 	// CacheDir holds one folder per Space while it downloads.
 	CacheDir string
-	// MaxConns caps connections across all jobs; 0 means 64.
+	// MaxConns caps requests in flight across all jobs (times
+	// hls.StreamsPerConn over HTTP/2); 0 means 64. Connections to one host
+	// are at most hls.PoolConns.
 	MaxConns int
 	// Defaults fill a request's empty options.
 	Defaults protocol.Settings
@@ -93,19 +96,17 @@ func NewManager(cfg Config) *Manager {
 	if cfg.Secret == nil {
 		cfg.Secret = func(string) {}
 	}
-	return &Manager{cfg: cfg, slots: make(chan struct{}, cfg.MaxConns),
+	// A slot is a request in flight: over HTTP/2 several share a connection.
+	return &Manager{cfg: cfg, slots: make(chan struct{}, cfg.MaxConns*hls.StreamsPerConn),
 		jobs: map[string]*entry{}, subs: map[int]func(protocol.Event){}}
 }
 
-// NewCDNClient returns a client for the CDN: keep-alive connections for as
-// many parallel requests as we make, and a timeout per request so that a
-// stalled connection is retried rather than waited on.
+// NewCDNClient returns a client for the CDN: a pool of up to maxConns
+// (at most hls.PoolConns) connections per host whatever the protocol, and a
+// timeout per request so that a stalled connection is retried rather than
+// waited on.
 func NewCDNClient(maxConns int) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = maxConns * 2
-	tr.MaxIdleConnsPerHost = maxConns
-	tr.ResponseHeaderTimeout = 30 * time.Second
-	return &http.Client{Transport: tr, Timeout: 2 * time.Minute}
+	return &http.Client{Transport: hls.NewTransport(maxConns), Timeout: 2 * time.Minute}
 }
 
 // Start queues a download and returns its job id. Starting a Space that is
