@@ -238,7 +238,9 @@ func (s *Server) serveChunk(w http.ResponseWriter, r *http.Request, sp *space, f
 		}
 		s.cut(w, f == faultReset)
 	default:
-		s.writeShaped(r.Context(), w, body) //nolint:errcheck // the client went away
+		if s.writeShaped(r.Context(), w, body) == nil {
+			s.cdnConns.served(len(body))
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ type ConnStats struct {
 	Accepted int            // connections accepted in all
 	Peak     int            // the most open at once
 	Open     int            // open now
+	Bytes    int64          // chunk bytes served whole
 	Protos   map[string]int // chunk and playlist requests by protocol ("HTTP/2.0", "HTTP/1.1")
 }
 
@@ -20,6 +21,13 @@ type connCounter struct {
 	mu                   sync.Mutex
 	accepted, open, peak int
 	protos               map[string]int
+	bytes                int64
+}
+
+func (c *connCounter) served(n int) {
+	c.mu.Lock()
+	c.bytes += int64(n)
+	c.mu.Unlock()
 }
 
 type countingListener struct {
@@ -69,7 +77,7 @@ func (s *Server) CDNConns() ConnStats {
 	c := &s.cdnConns
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	st := ConnStats{Accepted: c.accepted, Peak: c.peak, Open: c.open, Protos: map[string]int{}}
+	st := ConnStats{Accepted: c.accepted, Peak: c.peak, Open: c.open, Bytes: c.bytes, Protos: map[string]int{}}
 	for k, v := range c.protos {
 		st.Protos[k] = v
 	}

@@ -93,6 +93,11 @@ func (c *controller) multiplexed(streams int) {
 		return
 	}
 	c.max = c.conns * streams
+	// Start at two streams per connection (one waiting out its request's
+	// latency while the other transfers) rather than ramp up to it: each
+	// doubling costs a few control intervals at a lower level, a second
+	// and more of a 12-second download on a far link (spacebench).
+	c.limit = max(c.limit, min(c.max, 2*c.conns))
 	c.conns = 0
 }
 

@@ -343,6 +343,11 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
+	if resp.ContentLength > 0 && resp.ContentLength <= maxChunk {
+		// The exact size: growing by doubling would hold ~64 KB for a
+		// 37 KB chunk, times the requests in flight.
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	}
 	n, err := io.Copy(buf, io.LimitReader(resp.Body, maxChunk+1))
 	if err != nil {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d cut off: %w)", protocol.Messages[protocol.CodeNetwork], idx, err)}

@@ -16,7 +16,7 @@ const PoolConns = 32
 // StreamsPerConn is how many requests the fetcher keeps in flight per
 // connection at most once the CDN speaks HTTP/2: enough to hide a request's
 // latency behind the transfers of the others on the same connection.
-const StreamsPerConn = 4
+const StreamsPerConn = 3
 
 // Transport spreads requests over up to PoolConns connections per host,
 // whatever the protocol. X's CDN offers HTTP/2, and Go's client then
@@ -79,6 +79,10 @@ func NewTransport(conns int) *Transport {
 		tr.MaxIdleConnsPerHost = 1
 		tr.ForceAttemptHTTP2 = true // a custom dialer would turn it off
 		tr.ResponseHeaderTimeout = 30 * time.Second
+		// Chunks are read as they arrive: a few chunks of receive window
+		// per stream are enough, where Go's default (4 MB a stream, 1 GB a
+		// connection) would let a stalled reader's buffers grow.
+		tr.HTTP2 = &http.HTTP2Config{MaxReceiveBufferPerStream: 256 << 10, MaxReceiveBufferPerConnection: 1 << 20}
 		t.subs = append(t.subs, &subTransport{tr: tr})
 	}
 	return t

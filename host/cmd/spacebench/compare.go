@@ -9,15 +9,49 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
-	"github.com/spacekeep/spacekeep/host/xapi"
-	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // compare downloads the same shaped Space's playlist with other tools, for
 // the README's table: ffmpeg's HLS demuxer and yt-dlp's native HLS
-// downloader (default and with 16 concurrent fragments).
-func compare(c config) error {
-	x, err := fakex.New(fakex.Options{Latency: c.latency, ConnBandwidth: c.connBW, Downlink: c.downlink})
+// downloader (default and with 16 concurrent fragments). Each gets its own
+// fake CDN, over TLS like spacekeep's, so that the connections it opens can
+// be counted; they trust its certificate through SSL_CERT_FILE (and yt-dlp's
+// --no-check-certificate, as Python may not read it).
+func compare(c config, p profile) error {
+	dir, err := os.MkdirTemp("", "spacebench-compare-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tools := []struct {
+		name string
+		args func(loc string) []string
+	}{
+		{"ffmpeg -i playlist -c copy", func(loc string) []string {
+			return []string{"ffmpeg", "-v", "error", "-tls_verify", "0", "-i", loc, "-c", "copy", filepath.Join(dir, "ffmpeg.m4a")}
+		}},
+		{"yt-dlp (default)", func(loc string) []string {
+			return []string{"yt-dlp", "-q", "--no-progress", "--no-check-certificate", "-o", filepath.Join(dir, "ytdlp1.%(ext)s"), loc}
+		}},
+		{"yt-dlp -N 16", func(loc string) []string {
+			return []string{"yt-dlp", "-q", "--no-progress", "--no-check-certificate", "-N", "16", "-o", filepath.Join(dir, "ytdlp16.%(ext)s"), loc}
+		}},
+	}
+	for _, t := range tools {
+		args := t.args("")
+		if _, err := exec.LookPath(args[0]); err != nil {
+			fmt.Printf("%-34s not installed\n", t.name)
+			continue
+		}
+		if err := compareOne(c, p, t.name, t.args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func compareOne(c config, p profile, name string, args func(loc string) []string) error {
+	x, err := fakex.New(p.options())
 	if err != nil {
 		return err
 	}
@@ -31,43 +65,20 @@ func compare(c config) error {
 	if err := x.Prepare(context.Background()); err != nil {
 		return err
 	}
-	auth, ct0 := x.Session()
-	api, err := xapi.New(protocol.Cookies{AuthToken: auth, CT0: ct0}, xapi.Options{Base: x.APIBase()})
+	loc, _ := x.Location(fakex.DemoID)
+	a := args(loc)
+	start := time.Now()
+	cmd := exec.Command(a[0], a[1:]...)
+	cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+x.CertFile())
+	cmd.Stderr = os.Stderr
+	err = cmd.Run()
+	wall := time.Since(start)
+	st := x.CDNConns()
 	if err != nil {
-		return err
+		fmt.Printf("%-34s failed after %.1f s: %v\n", name, wall.Seconds(), err)
+		return nil
 	}
-	st, err := api.Status(context.Background(), x.MediaKey(fakex.DemoID))
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "spacebench-compare-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	tools := []struct {
-		name string
-		args []string
-	}{
-		{"ffmpeg -i playlist -c copy", []string{"ffmpeg", "-v", "error", "-i", st.Location, "-c", "copy", filepath.Join(dir, "ffmpeg.m4a")}},
-		{"yt-dlp (default)", []string{"yt-dlp", "-q", "--no-progress", "-o", filepath.Join(dir, "ytdlp1.%(ext)s"), st.Location}},
-		{"yt-dlp -N 16", []string{"yt-dlp", "-q", "--no-progress", "-N", "16", "-o", filepath.Join(dir, "ytdlp16.%(ext)s"), st.Location}},
-	}
-	for _, t := range tools {
-		if _, err := exec.LookPath(t.args[0]); err != nil {
-			fmt.Printf("%-34s not installed\n", t.name)
-			continue
-		}
-		start := time.Now()
-		cmd := exec.Command(t.args[0], t.args[1:]...)
-		cmd.Stderr = os.Stderr
-		err := cmd.Run()
-		wall := time.Since(start)
-		if err != nil {
-			fmt.Printf("%-34s failed after %.1f s: %v\n", t.name, wall.Seconds(), err)
-			continue
-		}
-		fmt.Printf("%-34s %.1f s, peak RSS %.1f MB\n", t.name, wall.Seconds(), float64(peakRSS(cmd.ProcessState))/1e6)
-	}
+	fmt.Printf("%-34s %.1f s, peak RSS %.1f MB, %s, %d connections (at most %d at once)\n", name, wall.Seconds(),
+		float64(peakRSS(cmd.ProcessState))/1e6, protos(st.Protos), st.Accepted, st.Peak)
 	return nil
 }
