@@ -50,6 +50,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, opts fakex.Options, specs ...fakex.SpaceSpec) *fixture {
 	t.Helper()
+	opts.TLS = true // as X: HTTPS, the CDN offering HTTP/2
 	x, err := fakex.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func (f *fixture) cmd(args ...string) *exec.Cmd {
 	c := exec.Command(bin, args...)
 	c.Env = append(os.Environ(), "SPACEKEEP_NO_SERVICE=1", "HOME="+f.home, "XDG_CACHE_HOME="+filepath.Join(f.home, "cache"),
 		"XDG_CONFIG_HOME="+filepath.Join(f.home, "config"), "SPACEKEEP_API_BASE="+f.x.APIBase(),
-		"SPACEKEEP_AUTH_TOKEN="+f.auth, "SPACEKEEP_CT0="+f.ct0)
+		"SPACEKEEP_AUTH_TOKEN="+f.auth, "SPACEKEEP_CT0="+f.ct0, "SSL_CERT_FILE="+f.x.CertFile())
 	return c
 }
 

@@ -19,8 +19,17 @@ import (
 // their caps together exceed the shared downlink, and reports the
 // connections really open. The speed it reaches is measured by spacebench.
 func TestFetcherOpensSeveralConnectionsOverHTTP2(t *testing.T) {
+	testSeveralConnections(t, false, "HTTP/2.0")
+}
+
+// Over HTTP/1.1 the same pool is a connection per request in flight, 32 at most.
+func TestFetcherOpensSeveralConnectionsOverHTTP1(t *testing.T) {
+	testSeveralConnections(t, true, "HTTP/1.1")
+}
+
+func testSeveralConnections(t *testing.T, http1 bool, proto string) {
 	const connBW, downlink = 100_000, 1_200_000 // 12 connections fill the downlink
-	x, err := fakex.New(fakex.Options{TLS: true, Latency: 20 * time.Millisecond, ConnBandwidth: connBW, Downlink: downlink})
+	x, err := fakex.New(fakex.Options{TLS: true, CDNHTTP1: http1, Latency: 20 * time.Millisecond, ConnBandwidth: connBW, Downlink: downlink})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +69,8 @@ func TestFetcherOpensSeveralConnectionsOverHTTP2(t *testing.T) {
 	}
 	st := x.CDNConns()
 	t.Logf("server saw %+v; progress reported up to %d connections", st, reported)
-	if st.Protos["HTTP/2.0"] != 151 || len(st.Protos) != 1 {
-		t.Errorf("requests by protocol %v, want all 151 over HTTP/2", st.Protos)
+	if st.Protos[proto] != 151 || len(st.Protos) != 1 {
+		t.Errorf("requests by protocol %v, want all 151 over %s", st.Protos, proto)
 	}
 	if st.Peak*connBW < downlink {
 		t.Errorf("at most %d connections open at once: their caps (%d B/s each) cannot fill the %d B/s downlink", st.Peak, connBW, downlink)

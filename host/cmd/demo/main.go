@@ -29,7 +29,7 @@ func main() {
 func run(bin, out, space string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	x, err := fakex.New(fakex.Options{})
+	x, err := fakex.New(fakex.Options{TLS: true}) // as X: HTTPS, the CDN offering HTTP/2
 	if err != nil {
 		return fmt.Errorf("start the fake x.com: %w", err)
 	}
@@ -47,7 +47,8 @@ func run(bin, out, space string) error {
 	}
 	fmt.Fprintf(os.Stderr, "Fake x.com at %s (CDN %s). Downloading Space %s into %s\n", x.APIBase(), x.CDNBase(), space, abs)
 	cmd := exec.CommandContext(ctx, bin, "download", "-o", abs, "--write-info-json", space)
-	cmd.Env = append(os.Environ(), "SPACEKEEP_API_BASE="+x.APIBase(), "SPACEKEEP_AUTH_TOKEN="+auth, "SPACEKEEP_CT0="+ct0)
+	cmd.Env = append(os.Environ(), "SPACEKEEP_API_BASE="+x.APIBase(), "SPACEKEEP_AUTH_TOKEN="+auth, "SPACEKEEP_CT0="+ct0,
+		"SSL_CERT_FILE="+x.CertFile())
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s download: %w", bin, err)

@@ -59,7 +59,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	apiAddr := fs.String("api-addr", "127.0.0.1:0", "listen address of the fake x.com API and pages")
 	cdnAddr := fs.String("cdn-addr", "127.0.0.1:0", "listen address of the fake CDN")
-	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate for x.com, twitter.com, 127.0.0.1")
+	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate for x.com, twitter.com, 127.0.0.1; the CDN offers HTTP/2 as X's does")
+	cdnHTTP1 := fs.Bool("cdn-http1", false, "with -tls, the CDN offers HTTP/1.1 only")
 	certOut := fs.String("cert-out", "", "write the certificate (PEM) to this file")
 	latency := fs.Duration("latency", 0, "latency added to every request, e.g. 50ms")
 	connBW := fs.String("conn-bw", "0", "bytes/s per CDN connection (suffixes KB, MB, KiB, MiB; 0 = unlimited)")
@@ -79,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-downlink: %w", err)
 	}
 	opts := fakex.Options{
-		TLS: *useTLS, APIAddr: *apiAddr, CDNAddr: *cdnAddr, FFmpeg: *ffmpeg,
+		TLS: *useTLS, CDNHTTP1: *cdnHTTP1, APIAddr: *apiAddr, CDNAddr: *cdnAddr, FFmpeg: *ffmpeg,
 		Latency: *latency, ConnBandwidth: conn, Downlink: down,
 	}
 	for _, f := range strings.Split(*required, ",") {
