@@ -27,7 +27,9 @@ func readInfo(t *testing.T, p string) string {
 	return v.File
 }
 
-func infoOf(audio string) string { return strings.TrimSuffix(audio, filepath.Ext(audio)) + ".info.json" }
+func infoOf(audio string) string {
+	return strings.TrimSuffix(audio, filepath.Ext(audio)) + ".info.json"
+}
 
 // The m4a's info must still describe the m4a after the mp3 of the same Space.
 func TestInfoJSONNeverOverwritten(t *testing.T) {
