@@ -21,6 +21,9 @@ type info struct {
 	Saved    string  `json:"saved_at"`
 }
 
+// writeInfoFile is writeInfo; a test makes it fail as a full disk would.
+var writeInfoFile = writeInfo
+
 // writeInfo writes <audio file name>.info.json beside the audio file, by
 // the sidecar rules (never over an existing file).
 func writeInfo(audio string, sp *xapi.Space, duration float64) error {

@@ -262,7 +262,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	}
 	var warnings []string
 	if r.req.Options.WriteInfoJSON {
-		r.sidecar(&warnings, "info file", func() error { return writeInfo(final, r.latest.Load(), res.Duration) })
+		r.sidecar(&warnings, "info file", func() error { return writeInfoFile(final, r.latest.Load(), res.Duration) })
 	}
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")

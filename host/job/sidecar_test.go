@@ -2,12 +2,14 @@ package job
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
+	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -69,5 +71,28 @@ func TestInfoJSONIgnoresPlantedSymlink(t *testing.T) {
 	}
 	if got := readInfo(t, stem+" (2).info.json"); got != filepath.Base(ev.Path) {
 		t.Errorf("info names %q, want %q", got, filepath.Base(ev.Path))
+	}
+}
+
+// An info file that cannot be written leaves the audio and removes the
+// cache as any success; the done event says what is missing.
+func TestInfoJSONFailureIsAWarning(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	writeInfoFile = func(string, *xapi.Space, float64) error {
+		return protocol.DiskError("write the info file", errors.New("no space left on device"))
+	}
+	t.Cleanup(func() { writeInfoFile = writeInfo })
+	ev := e.download(fakex.DemoID, protocol.Options{WriteInfoJSON: true})
+	if ev.Type != protocol.TypeJobDone {
+		t.Fatalf("job ended with %+v", ev)
+	}
+	if len(ev.Warnings) != 1 || !strings.Contains(ev.Warnings[0], "info file was not written") || !strings.Contains(ev.Warnings[0], "no space left") {
+		t.Errorf("warnings %q", ev.Warnings)
+	}
+	if _, err := os.Stat(ev.Path); err != nil {
+		t.Errorf("the audio is gone: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(e.cache, fakex.DemoID)); !os.IsNotExist(err) {
+		t.Errorf("cache left behind: %v", err)
 	}
 }
