@@ -15,8 +15,9 @@ import (
 )
 
 // SidecarExts are the files kept beside an audio file, named after it:
-// "X.m4a" has "X.info.json", "X.vtt" (captions), "X.txt" (transcript).
-var SidecarExts = []string{".info.json", ".vtt", ".txt"}
+// "X.m4a" has "X.info.json", "X.vtt" or "X.srt" (captions), "X.txt"
+// (transcript).
+var SidecarExts = []string{".info.json", ".vtt", ".srt", ".txt"}
 
 // ErrExists is wrapped by WriteSidecar's error when the sidecar's name is
 // taken: it is never overwritten.

@@ -223,7 +223,7 @@ func (c *Client) do(ctx context.Context, u *url.URL) ([]byte, error) {
 }
 
 // errRedirect is what a refused API redirect fails with.
-var errRedirect = errors.New("X's API redirected to another host; refused so that the x.com session goes to no one else")
+var errRedirect = errors.New("the API redirected to another host; refused so that the x.com session goes to no one else")
 
 // sameHostRedirect follows an API redirect only to the same scheme and host:
 // Go strips Cookie and Authorization on a redirect to another domain, but
