@@ -42,8 +42,10 @@ const StreamsPerConn = 3
 type Transport struct {
 	subs []*subTransport
 
-	mu   sync.Mutex
-	open map[string]int // open connections by "host:port"
+	mu      sync.Mutex
+	open    map[string]int // open (or opening) connections by "host:port"
+	perHost int
+	freed   chan struct{} // closed and replaced whenever a connection closes
 }
 
 type subTransport struct {
@@ -55,23 +57,20 @@ type subTransport struct {
 // (at most PoolConns).
 func NewTransport(conns int) *Transport {
 	conns = min(max(conns, 1), PoolConns)
-	t := &Transport{open: map[string]int{}}
+	t := &Transport{open: map[string]int{}, perHost: conns, freed: make(chan struct{})}
 	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	for range conns {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := dialer.DialContext(ctx, network, addr)
-			if err != nil {
+			if err := t.reserve(ctx, addr); err != nil {
 				return nil, err
 			}
-			t.mu.Lock()
-			t.open[addr]++
-			t.mu.Unlock()
-			return &trackedConn{Conn: c, closed: func() {
-				t.mu.Lock()
-				t.open[addr]--
-				t.mu.Unlock()
-			}}, nil
+			c, err := dialer.DialContext(ctx, network, addr)
+			if err != nil {
+				t.release(addr)
+				return nil, err
+			}
+			return &trackedConn{Conn: c, closed: func() { t.release(addr) }}, nil
 		}
 		// One connection per sub-transport and host: the pool, not each
 		// sub-transport, decides how many there are. (For HTTP/2 Go opens
@@ -132,6 +131,40 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &doneBody{ReadCloser: resp.Body, done: done}
 	return resp, nil
+}
+
+// reserve waits until fewer than perHost connections are open to addr and
+// counts one more. Each sub-transport keeps one connection per host, but
+// HTTP/2 may dial a second one (when a connection runs out of streams, or
+// while one the server is closing finishes its streams): this keeps the
+// pool's bound a hard one.
+func (t *Transport) reserve(ctx context.Context, addr string) error {
+	for {
+		t.mu.Lock()
+		if t.open[addr] < t.perHost {
+			t.open[addr]++
+			t.mu.Unlock()
+			return nil
+		}
+		freed := t.freed
+		t.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (t *Transport) release(addr string) {
+	t.mu.Lock()
+	t.open[addr]--
+	if t.open[addr] == 0 {
+		delete(t.open, addr)
+	}
+	close(t.freed)
+	t.freed = make(chan struct{})
+	t.mu.Unlock()
 }
 
 // OpenConns is the number of connections open now to hostport ("host:port").

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -58,7 +59,10 @@ func testSeveralConnections(t *testing.T, http1 bool, proto string) {
 	}
 	var mu sync.Mutex
 	reported := 0
-	err = Download(context.Background(), Chunks(pl), Options{Client: client, Dir: t.TempDir(),
+	// 16 requests in flight, fixed: the controller's search is tested on
+	// its own (TestControllerFindsTheLinkLimit) and measured by spacebench.
+	const conns = 16
+	err = Download(context.Background(), Chunks(pl), Options{Client: client, Dir: t.TempDir(), MaxConns: conns, Fixed: true,
 		Progress: func(p Progress) {
 			mu.Lock()
 			reported = max(reported, p.Conns)
@@ -75,10 +79,66 @@ func testSeveralConnections(t *testing.T, http1 bool, proto string) {
 	if st.Peak*connBW < downlink {
 		t.Errorf("at most %d connections open at once: their caps (%d B/s each) cannot fill the %d B/s downlink", st.Peak, connBW, downlink)
 	}
-	if st.Peak > PoolConns || st.Accepted > PoolConns {
-		t.Errorf("%d connections opened, %d at once; the cap is %d", st.Accepted, st.Peak, PoolConns)
+	if st.Peak > conns || st.Accepted > conns {
+		t.Errorf("%d connections opened, %d at once; the download's cap is %d", st.Accepted, st.Peak, conns)
 	}
 	if reported < downlink/connBW || reported > st.Peak {
 		t.Errorf("progress reported up to %d connections, the server saw %d at once", reported, st.Peak)
+	}
+}
+
+// A dial beyond the pool's bound waits until a connection to that host closes.
+func TestTransportBoundsConnectionsPerHost(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	tr := NewTransport(2)
+	dial := tr.subs[0].tr.DialContext
+	ctx := context.Background()
+	a, err := dial(ctx, "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := dial(ctx, "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := tr.OpenConns(ln.Addr().String()); n != 2 {
+		t.Fatalf("OpenConns = %d, want 2", n)
+	}
+	third := make(chan net.Conn)
+	go func() {
+		c, err := dial(ctx, "tcp", ln.Addr().String())
+		if err != nil {
+			t.Error(err)
+		}
+		third <- c
+	}()
+	select {
+	case <-third:
+		t.Fatal("a third connection opened while two were open, the bound being 2")
+	case <-time.After(50 * time.Millisecond):
+	}
+	a.Close()
+	c := <-third
+	if n := tr.OpenConns(ln.Addr().String()); n != 2 {
+		t.Errorf("OpenConns = %d after one closed and one opened, want 2", n)
+	}
+	b.Close()
+	c.Close()
+	c.Close() // closing twice counts once
+	if n := tr.OpenConns(ln.Addr().String()); n != 0 {
+		t.Errorf("OpenConns = %d after all closed, want 0", n)
 	}
 }
