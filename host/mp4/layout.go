@@ -1,8 +1,10 @@
 package mp4
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/Eyevinn/mp4ff/aac"
 	"github.com/Eyevinn/mp4ff/mp4"
@@ -26,18 +28,33 @@ type layout struct {
 	text []byte // the chapter samples, first in mdat
 }
 
-// head returns ftyp, moov, the mdat header and the chapter samples: all of
-// the file before the audio.
-func (l *layout) head() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(int(l.ftyp.Size() + l.moov.Size() + 16 + uint64(len(l.text))))
+// writeHead writes ftyp, moov, the mdat header and the chapter samples:
+// all of the file before the audio. It streams through a small buffer: moov
+// of an 8-hour Space is MBs that need not be held twice.
+func (l *layout) writeHead(out io.Writer) (int64, error) {
+	cw := &countingWriter{w: out}
+	bw := bufio.NewWriterSize(cw, 64<<10)
 	for _, b := range []mp4.Box{l.ftyp, l.moov, l.mdat} {
-		if err := b.Encode(&buf); err != nil {
-			return nil, fmt.Errorf("encode %s: %w", b.Type(), err)
+		if err := b.Encode(bw); err != nil {
+			return cw.n, fmt.Errorf("encode %s: %w", b.Type(), err)
 		}
 	}
-	buf.Write(l.text)
-	return buf.Bytes(), nil
+	bw.Write(l.text)
+	if err := bw.Flush(); err != nil {
+		return cw.n, fmt.Errorf("write the MP4 index: %w: %w", ErrWrite, err)
+	}
+	return cw.n, nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // layout builds the boxes. The chunk offsets depend on the size of moov,

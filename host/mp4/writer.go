@@ -111,16 +111,12 @@ func (w *Writer) Finish(out io.Writer, data io.Reader, m Meta) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	head, err := l.head()
+	n, err := l.writeHead(out)
 	if err != nil {
-		return 0, err
-	}
-	n, err := out.Write(head)
-	if err != nil {
-		return int64(n), fmt.Errorf("write the MP4 index: %w: %w", ErrWrite, err)
+		return n, err
 	}
 	copied, err := io.Copy(out, io.LimitReader(data, int64(w.bytes)))
-	total := int64(n) + copied
+	total := n + copied
 	if err != nil {
 		return total, fmt.Errorf("copy the audio into the MP4: %w: %w", ErrWrite, err)
 	}
