@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,6 +148,7 @@ func TestDownloadM4AWithoutFFmpeg(t *testing.T) {
 	if err := testaudio.Verify(context.Background(), "ffmpeg", path, 20); err != nil {
 		t.Fatal(err)
 	}
+	assertFaststart(t, path)
 	// The cache is gone: neither the part file nor its audio data stayed.
 	var left []string
 	filepath.WalkDir(filepath.Join(f.home, "cache"), func(p string, d os.DirEntry, err error) error {
@@ -295,5 +297,37 @@ func TestRateLimitWaitIsShown(t *testing.T) {
 	}
 	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 1 || !strings.HasSuffix(lines[0], ".m4a") {
 		t.Errorf("stdout holds more than the path: %q", stdout)
+	}
+}
+
+// assertFaststart checks that the m4a's top-level boxes are ftyp, moov,
+// then mdat: the index first, so that the file plays while it streams.
+func assertFaststart(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	var types []string
+	for off := int64(0); off < fi.Size(); {
+		var hdr [16]byte
+		if _, err := f.ReadAt(hdr[:8], off); err != nil {
+			t.Fatalf("box header at %d: %v", off, err)
+		}
+		size := int64(binary.BigEndian.Uint32(hdr[:4]))
+		if size == 1 {
+			f.ReadAt(hdr[8:16], off+8)
+			size = int64(binary.BigEndian.Uint64(hdr[8:16]))
+		}
+		if size < 8 {
+			t.Fatalf("bad box size %d at %d", size, off)
+		}
+		types = append(types, string(hdr[4:8]))
+		off += size
+	}
+	if strings.Join(types, ",") != "ftyp,moov,mdat" {
+		t.Fatalf("%s: top-level boxes %v, want ftyp, moov, mdat", path, types)
 	}
 }

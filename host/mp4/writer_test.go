@@ -224,3 +224,33 @@ func TestChaptersReadByFFprobe(t *testing.T) {
 		}
 	}
 }
+
+func TestCoverTypeFlag(t *testing.T) {
+	audio := adtsAudio(t, 1)
+	for _, tc := range []struct {
+		img  []byte
+		flag uint32
+	}{
+		{append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, "jpeg body"...), 13},
+		{append([]byte("\x89PNG\r\n\x1a\n"), "png body"...), 14},
+	} {
+		b, err := os.ReadFile(write(t, audio, Meta{Title: "x", Cover: tc.img}, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := bytes.Index(b, []byte("covr"))
+		if at < 0 || !bytes.Equal(b[at+8:at+12], []byte("data")) {
+			t.Fatalf("no covr/data box")
+		}
+		flag := uint32(b[at+12])<<24 | uint32(b[at+13])<<16 | uint32(b[at+14])<<8 | uint32(b[at+15])
+		if flag != tc.flag || !bytes.Equal(b[at+20:at+20+len(tc.img)], tc.img) {
+			t.Errorf("cover % x: type %d, want %d, image as given", tc.img[:4], flag, tc.flag)
+		}
+	}
+	var data bytes.Buffer
+	w := NewWriter(&data)
+	w.WriteADTS(audio)
+	if _, err := w.Finish(new(bytes.Buffer), &data, Meta{Cover: []byte("RIFF....WEBP")}); err == nil {
+		t.Error("a WebP cover: no error")
+	}
+}
