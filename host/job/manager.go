@@ -75,6 +75,11 @@ type entry struct {
 	live     bool
 	stop     chan struct{}
 	stopping bool
+	// cancelled is set by Cancel: a new start of the Space must not be
+	// answered with this job. done is closed once the job has returned
+	// (and let go of the Space's cache).
+	cancelled bool
+	done      chan struct{}
 }
 
 var _ Driver = (*Manager)(nil)
@@ -126,18 +131,32 @@ func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
 	if m.closed {
 		return "", protocol.Errorf(protocol.CodeInternal, "spacekeep is shutting down")
 	}
+	var ending []<-chan struct{} // jobs of this Space being cancelled: wait for them
 	for _, e := range m.jobs {
 		if e.spaceID == spaceID && e.running {
+			if e.cancelled || e.stopping {
+				ending = append(ending, e.done)
+				continue
+			}
 			return e.id, nil
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true, stop: make(chan struct{})}
+	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true, stop: make(chan struct{}), done: make(chan struct{})}
 	e.last = protocol.Event{Type: protocol.TypeJobProgress, Job: e.id, Stage: protocol.StageQueued,
 		Space: &protocol.SpaceInfo{ID: spaceID, URL: spaceurl.URL(spaceID)}}
 	m.jobs[e.id] = e
 	m.wg.Add(1)
-	go m.run(ctx, e, spaceID, req)
+	go func() {
+		// One writer per cache: the job being cancelled finishes first.
+		for _, d := range ending {
+			select {
+			case <-d:
+			case <-ctx.Done():
+			}
+		}
+		m.run(ctx, e, spaceID, req)
+	}()
 	return e.id, nil
 }
 
@@ -149,6 +168,7 @@ func newID() string {
 
 func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protocol.DownloadStart) {
 	defer m.wg.Done()
+	defer close(e.done)
 	defer e.cancel()
 	r := &runner{m: m, entry: e, job: e.id, spaceID: spaceID, req: req, log: m.cfg.Log.With().Str("job", e.id).Str("space", spaceID).Logger()}
 	var (
@@ -191,6 +211,9 @@ func (m *Manager) Cancel(id string) error {
 		close(e.stop)
 		m.mu.Unlock()
 		return nil
+	}
+	if ok {
+		e.cancelled = true
 	}
 	m.mu.Unlock()
 	if !ok {
