@@ -152,6 +152,9 @@ type Event struct {
 	Path     string  `json:"path,omitempty"`
 	Duration float64 `json:"duration,omitempty"` // seconds of audio
 	Size     int64   `json:"size,omitempty"`     // bytes of the file
+	// Done, but missing audio: where, and why in words (see Gap).
+	Gaps    []Gap  `json:"gaps,omitempty"`
+	Warning string `json:"warning,omitempty"`
 
 	// Failed.
 	Code    Code   `json:"code,omitempty"`

@@ -194,8 +194,14 @@ function checkEventFields(ev, where, out) {
     speed: [isNum, false], eta_seconds: [isNum, false], connections: [isInt, false],
     path: [isStr, false], duration: [isNum, false], size: [isNum, false],
     code: [isStr, false], message: [isStr, false], space: [isObj, false],
+    gaps: [(v) => v === null || Array.isArray(v), false], warning: [isStr, false],
   }, out);
   if (isObj(ev) && isObj(ev.space)) checkSpaceInfo(ev.space, where + '.space', out);
+  if (isObj(ev) && Array.isArray(ev.gaps)) {
+    ev.gaps.forEach((g, i) => fields(g, `${where}.gaps[${i}]`, {
+      start_s: [isNum, true], duration_s: [isNum, true], chunks: [isInt, true],
+    }, out));
+  }
 }
 
 /** @type {Record<string, (r: any, out: string[]) => void>} */

@@ -108,7 +108,13 @@ func runDownload(env *Env, args []string) int {
 		return protocol.ExitCodes[final.Code]
 	}
 	if !f.json {
+		if len(final.Gaps) > 0 {
+			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", final.Warning)
+		}
 		fmt.Fprintln(env.Stdout, final.Path)
+	}
+	if len(final.Gaps) > 0 {
+		return protocol.ExitIncomplete // the file is kept, but not complete
 	}
 	return exitOK
 }

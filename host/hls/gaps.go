@@ -36,17 +36,23 @@ func newSeqWatch(pl *playlist.Playlist) *seqWatch {
 	return w
 }
 
-// gaps returns the runs of chunks missing between what was seen before
-// and pl, whose new chunks will be added at queue index at.
-func (w *seqWatch) gaps(pl *playlist.Playlist, at int) []Gap {
+// next returns the runs of chunks missing between what was seen before
+// and pl, whose new chunks will be added at queue index at, and the index
+// in pl of its first new chunk. Chunks numbered at or below the highest
+// seen are not new: one that was missed (a gap, now listed by a whole
+// list) cannot be appended in order, so it stays a gap to fill.
+func (w *seqWatch) next(pl *playlist.Playlist, at int) (gaps []Gap, from int) {
 	if len(pl.Segments) == 0 {
-		return nil
+		return nil, 0
 	}
 	first, last := pl.Segments[0].SeqID, pl.Segments[len(pl.Segments)-1].SeqID
 	mean := pl.TotalDuration() / float64(len(pl.Segments))
 	if !w.seen {
 		w.first, w.last, w.seen = first, last, true
-		return nil
+		return nil, 0
+	}
+	for from < len(pl.Segments) && pl.Segments[from].SeqID <= w.last {
+		from++
 	}
 	var out []Gap
 	if !w.sliding && first > w.first {
@@ -62,5 +68,5 @@ func (w *seqWatch) gaps(pl *playlist.Playlist, at int) []Gap {
 		out = append(out, Gap{Index: at, First: w.last + 1, Chunks: int(n), Duration: float64(n) * mean})
 	}
 	w.last = max(w.last, last)
-	return out
+	return out, from
 }

@@ -2,6 +2,7 @@ package hls
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -25,10 +26,18 @@ func TestFollowReportsTheChunksASlidingWindowMovedPast(t *testing.T) {
 		p.set(func(p *livePlaylist) { p.n += 7 }) // a stall: 7 chunks pass unseen
 		n := q.Len()
 		waitLen(t, q, n+3)
-		p.set(func(p *livePlaylist) { p.ended = true })
+		// Then the whole list: the chunks missed cannot go at the end.
+		p.set(func(p *livePlaylist) { p.window, p.ended = false, true })
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := 1; i < q.Len(); i++ {
+		a, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(q.At(i-1).Name, "chunk_"), ".aac"))
+		b, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(q.At(i).Name, "chunk_"), ".aac"))
+		if b <= a {
+			t.Fatalf("chunk %s after %s: the queue is out of order", q.At(i).Name, q.At(i-1).Name)
+		}
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -46,13 +46,18 @@ func (l *Loader) Follow(ctx context.Context, u *url.URL, pl *playlist.Playlist, 
 	var endedAt time.Time
 	lastNew := time.Now()
 	seq := newSeqWatch(pl)
+	first := true
 	for {
-		if opt.OnGap != nil {
-			for _, g := range seq.gaps(pl, q.Len()) {
+		gaps, from := seq.next(pl, q.Len())
+		if first {
+			from, first = 0, false // the list as loaded, whatever it holds
+		}
+		for _, g := range gaps {
+			if opt.OnGap != nil {
 				opt.OnGap(g)
 			}
 		}
-		added := q.Add(Chunks(pl)...)
+		added := q.Add(Chunks(pl)[from:]...)
 		if opt.OnPoll != nil {
 			opt.OnPoll(added)
 		}

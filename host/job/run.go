@@ -36,6 +36,10 @@ type runner struct {
 	// latest is what X said last about the Space: a live recording's
 	// status checks update it while events are being sent.
 	latest atomic.Pointer[xapi.Space]
+	// A live recording's gaps (chunks its playlist moved past), and where
+	// to read the whole list that fills them.
+	gaps  gapLog
+	whole wholeFunc
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -115,6 +119,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	// A live Space: its playlist (the master's last variant) lists every
 	// chunk since the start and grows until the Space ends.
 	r.log.Info().Int("chunks", q.Len()).Msg("recording a live Space")
+	r.whole = wholeRecording(api, loader, sp.MediaKey)
 	follow := func(ctx context.Context) error {
 		return r.follow(ctx, api, loader, mediaURL, pl, q)
 	}
@@ -256,12 +261,17 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if !stopped.Load() && merged != q.Len() {
 		return protocol.Event{}, protocol.Errorf(protocol.CodeInternal, "merged %d of %d chunks", merged, q.Len())
 	}
+	f, err := r.closeGaps(ctx, opt, sp, q, merged, res, dir, tmp, cover)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	res, merged = f.res, f.merged
 	final, err := commit(tmp, outDir, name)
 	if err != nil {
 		return protocol.Event{}, err
 	}
 	if r.req.Options.WriteInfoJSON {
-		if err := writeInfo(final, r.latest.Load(), res.Duration); err != nil {
+		if err := writeInfo(final, r.latest.Load(), res.Duration, f.gaps); err != nil {
 			return protocol.Event{}, err
 		}
 	}
@@ -269,7 +279,8 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
 	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
-		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged}, nil
+		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged,
+		Gaps: f.gaps, Warning: gapWarning(f.gaps)}, nil
 }
 
 // output makes sure the output folder exists and names the file.
