@@ -105,7 +105,10 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	cache := filepath.Join(r.m.cfg.CacheDir, r.spaceID)
+	cache, err := cacheEntry(r.m.cfg.CacheDir, r.spaceID)
+	if err != nil {
+		return protocol.Event{}, err
+	}
 	if err := r.writeMeta(cache, sp); err != nil {
 		return protocol.Event{}, err
 	}
@@ -291,6 +294,9 @@ func (r *runner) output(opt protocol.Options, sp *xapi.Space) (dir, name string,
 	dir, err = filepath.Abs(opt.OutputDir)
 	if err != nil {
 		return "", "", protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q: %w", opt.OutputDir, err)
+	}
+	if err := outsideCache(dir, r.m.cfg.CacheDir); err != nil {
+		return "", "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", protocol.DiskError("create the output folder", err)
