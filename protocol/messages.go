@@ -186,6 +186,8 @@ const (
 // JobsList is the result of jobs.list.
 type JobsList struct {
 	Jobs []JobStatus `json:"jobs"`
+	// Next, when set, is the after of the next page (see JobsListQuery).
+	Next string `json:"next,omitempty"`
 }
 
 // Empty is the result of requests that answer nothing but success.

@@ -26,7 +26,7 @@ var examples = map[string]struct {
 	"ping.reply.json":             {"reply", func() any { return new(Empty) }},
 	"download.start.request.json": {"request", func() any { return new(DownloadStart) }},
 	"download.start.reply.json":   {"reply", func() any { return new(JobRef) }},
-	"jobs.list.request.json":      {"request", nil},
+	"jobs.list.request.json":      {"request", func() any { return new(JobsListQuery) }},
 	"jobs.list.reply.json":        {"reply", func() any { return new(JobsList) }},
 	"job.cancel.request.json":     {"request", func() any { return new(JobRef) }},
 	"job.cancel.reply.json":       {"reply", func() any { return new(Empty) }},

@@ -124,6 +124,30 @@ export function syncList(state, list, now = Date.now(), knownWhenAsked = undefin
   return s;
 }
 
+/** Pages a host may send for one jobs.list, at most: it keeps 200 finished jobs and the running ones. */
+export const MAX_LIST_PAGES = 50;
+
+/**
+ * Reads the host's whole job list, page by page (jobs.list answers at most
+ * 100 jobs at a time, with `next` when more follow). An older host answers
+ * everything at once, without `next`.
+ * @param {(payload: {after?: string} | undefined) => Promise<any>} request sends jobs.list with the payload
+ * @returns {Promise<any[]>}
+ */
+export async function fetchAllJobs(request) {
+  /** @type {any[]} */
+  const all = [];
+  /** @type {string | undefined} */
+  let after;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    const res = await request(after === undefined ? undefined : { after });
+    all.push(...(res?.jobs ?? []));
+    if (typeof res?.next !== 'string' || !res.next || res.next === after) break;
+    after = res.next;
+  }
+  return all;
+}
+
 /**
  * Keeps every active job and the newest MAX_FINISHED finished ones.
  * @param {JobsState} state

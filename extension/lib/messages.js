@@ -95,6 +95,11 @@ const PAYLOAD_CHECKS = {
   'file.reveal': (p, out) => fields(p, 'payload', { path: [(v) => isStr(v) && v !== '', true] }, out),
   'file.open': (p, out) => fields(p, 'payload', { path: [(v) => isStr(v) && v !== '', true] }, out),
   'settings.set': (p, out) => checkSettings(p, 'payload', out),
+  // Optional: without it the host sends the first page.
+  'jobs.list': (p, out) => {
+    if (p === undefined || p === null) return;
+    fields(p, 'payload', { limit: [(v) => isInt(v) && v >= 0, false], after: [isStr, false] }, out);
+  },
 };
 const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping']);
 
@@ -208,7 +213,7 @@ function checkEventFields(ev, where, out) {
 const RESULT_CHECKS = {
   'download.start': (r, out) => fields(r, 'result', { job: [(v) => isStr(v) && v !== '', true] }, out),
   'jobs.list': (r, out) => {
-    fields(r, 'result', { jobs: [(v) => v === null || Array.isArray(v), true] }, out);
+    fields(r, 'result', { jobs: [(v) => v === null || Array.isArray(v), true], next: [isStr, false] }, out);
     if (isObj(r) && Array.isArray(r.jobs)) r.jobs.forEach((j, i) => checkEventFields(j, `result.jobs[${i}]`, out));
   },
   'settings.get': (r, out) => checkSettings(r, 'result', out),

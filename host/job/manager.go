@@ -80,6 +80,7 @@ type entry struct {
 	// (and let go of the Space's cache).
 	cancelled bool
 	done      chan struct{}
+	finished  time.Time // when its job.done or job.failed went out
 }
 
 var _ Driver = (*Manager)(nil)
@@ -270,8 +271,10 @@ func (m *Manager) emit(ev protocol.Event) {
 			ev.Space = e.last.Space
 		}
 		e.last = ev
-		if ev.Type != protocol.TypeJobProgress {
+		if ev.Type != protocol.TypeJobProgress && e.running {
 			e.running = false
+			e.finished = time.Now()
+			m.dropOldFinished()
 		}
 	}
 	subs := make([]func(protocol.Event), 0, len(m.subs))
