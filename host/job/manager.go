@@ -45,6 +45,13 @@ type Config struct {
 	// two minutes before the scheduled start and while the Space is late;
 	// 0 means 10 s. Tests shorten them.
 	WaitPoll, WaitPollSoon time.Duration
+	// WaitForCache makes a job whose Space another process is downloading
+	// (the same cache entry, locked) wait for it and then resume from the
+	// cache; without it the job fails at once with code busy, naming the
+	// other. Owner is what this process is, for the other's message
+	// ("spacekeep download"); empty means "spacekeep".
+	WaitForCache bool
+	Owner        string
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger

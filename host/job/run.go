@@ -105,6 +105,11 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
+	release, err := r.lockCache(ctx)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	defer release()
 	cache, err := cacheEntry(r.m.cfg.CacheDir, r.spaceID)
 	if err != nil {
 		return protocol.Event{}, err
