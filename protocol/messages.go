@@ -152,9 +152,12 @@ type Event struct {
 	Path     string  `json:"path,omitempty"`
 	Duration float64 `json:"duration,omitempty"` // seconds of audio
 	Size     int64   `json:"size,omitempty"`     // bytes of the file
-	// Done, but missing audio: where, and why in words (see Gap).
-	Gaps    []Gap  `json:"gaps,omitempty"`
-	Warning string `json:"warning,omitempty"`
+	// Done, but missing audio: where (see Gap); Warnings then says so.
+	Gaps []Gap `json:"gaps,omitempty"`
+	// Warnings say, one sentence each, what a finished job could not do:
+	// a sidecar it could not write (an info or caption file), or audio a
+	// live recording lacks (then Gaps lists it).
+	Warnings []string `json:"warnings,omitempty"`
 
 	// Failed.
 	Code    Code   `json:"code,omitempty"`

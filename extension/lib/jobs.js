@@ -8,7 +8,7 @@
  *   chunks_done?: number, chunks_total?: number, bytes?: number, speed?: number,
  *   eta_seconds?: number, connections?: number, path?: string, duration?: number, size?: number,
  *   code?: string, message?: string, percent: number, updated: number, started: number,
- *   gaps?: {start_s: number, duration_s: number, chunks: number}[], warning?: string
+ *   gaps?: {start_s: number, duration_s: number, chunks: number}[], warnings?: string[]
  * }} Job
  * @typedef {{jobs: Record<string, Job>, order: string[]}} JobsState
  */
@@ -42,7 +42,7 @@ export function percentOf(j) {
 }
 
 const KEEP = ['stage', 'space', 'chunks_done', 'chunks_total', 'bytes', 'speed', 'eta_seconds', 'connections',
-  'path', 'duration', 'size', 'code', 'message', 'gaps', 'warning'];
+  'path', 'duration', 'size', 'code', 'message', 'gaps', 'warnings'];
 
 /**
  * Applies one event or jobs.list entry to the state; returns a new state.

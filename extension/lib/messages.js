@@ -199,7 +199,8 @@ function checkEventFields(ev, where, out) {
     speed: [isNum, false], eta_seconds: [isNum, false], connections: [isInt, false],
     path: [isStr, false], duration: [isNum, false], size: [isNum, false],
     code: [isStr, false], message: [isStr, false], space: [isObj, false],
-    gaps: [(v) => v === null || Array.isArray(v), false], warning: [isStr, false],
+    gaps: [(v) => v === null || Array.isArray(v), false],
+    warnings: [(v) => v === null || (Array.isArray(v) && v.every(isStr)), false],
   }, out);
   if (isObj(ev) && isObj(ev.space)) checkSpaceInfo(ev.space, where + '.space', out);
   if (isObj(ev) && Array.isArray(ev.gaps)) {

@@ -78,6 +78,9 @@ func runDownload(env *Env, args []string) int {
 	if env.Getenv("SPACEKEEP_LOG") != "" {
 		consoleLevel = ""
 	}
+	if f.quiet {
+		consoleLevel = "error" // -q: the one-line reason of a failure, nothing else
+	}
 	log, closeLog, redact := openLogTo(env, events.logWriter(), consoleLevel, "download")
 	defer closeLog()
 	cacheDir, err := cacheRoot(env)
@@ -109,13 +112,11 @@ func runDownload(env *Env, args []string) int {
 		return protocol.ExitCodes[final.Code]
 	}
 	if !f.json {
-		if len(final.Gaps) > 0 {
-			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", final.Warning)
-		}
 		fmt.Fprintln(env.Stdout, final.Path)
 	}
 	if len(final.Gaps) > 0 {
-		return protocol.ExitIncomplete // the file is kept, but not complete
+		// The file is kept, but not complete; the printer said why (warnings).
+		return protocol.ExitIncomplete
 	}
 	return exitOK
 }

@@ -174,10 +174,10 @@ func fileGaps(gaps []hls.Gap, q *hls.Queue) []protocol.Gap {
 	return out
 }
 
-// gapWarning says in words what the file lacks.
-func gapWarning(gaps []protocol.Gap) string {
+// gapWarnings says in words what the file lacks: nothing when complete.
+func gapWarnings(gaps []protocol.Gap) []string {
 	if len(gaps) == 0 {
-		return ""
+		return nil
 	}
 	var secs float64
 	for _, g := range gaps {
@@ -187,5 +187,5 @@ func gapWarning(gaps []protocol.Gap) string {
 	if len(gaps) > 1 {
 		places = fmt.Sprintf("%d places", len(gaps))
 	}
-	return fmt.Sprintf("The recording is missing about %.0f s of audio in %s (the connection or the computer stalled, and X no longer had those chunks). The file was kept; the gaps are listed.", secs, places)
+	return []string{fmt.Sprintf("The recording is missing about %.0f s of audio in %s (the connection or the computer stalled, and X no longer had those chunks). The file was kept; the gaps are listed.", secs, places)}
 }

@@ -67,7 +67,7 @@ func TestLiveGapIsFilledFromTheReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := e.wait(id)
-	if ev.Type != protocol.TypeJobDone || len(ev.Gaps) != 0 || ev.Warning != "" {
+	if ev.Type != protocol.TypeJobDone || len(ev.Gaps) != 0 || len(ev.Warnings) != 0 {
 		t.Fatalf("job ended with %+v, want done without gaps; log:\n%s", ev, e.logs)
 	}
 	n := chunksOf(t, e.x, fakex.LiveID)
@@ -108,7 +108,7 @@ func TestLiveGapThatCannotBeFilledIsReported(t *testing.T) {
 	if ev.Type != protocol.TypeJobDone {
 		t.Fatalf("job ended with %+v, want done: the file is kept", ev)
 	}
-	if len(ev.Gaps) == 0 || ev.Warning == "" {
+	if len(ev.Gaps) == 0 || len(ev.Warnings) == 0 || !strings.Contains(ev.Warnings[0], "missing about") {
 		t.Fatalf("job.done says nothing is missing: %+v", ev)
 	}
 	var missing int

@@ -112,14 +112,14 @@ test('a job waiting for a scheduled Space is active until it ends', () => {
   assert.equal(Jobs.isActive(s.jobs.w), false);
 });
 
-test('a job.done with gaps keeps them and its warning (the popup shows it)', () => {
+test('a job.done with gaps keeps them and its warnings (the popup shows them)', () => {
   const ex = examples().find((e) => e.name === 'job.done.gaps.json');
   assert.ok(ex, 'protocol/testdata/messages/job.done.gaps.json');
   const s = Jobs.reduce(Jobs.emptyState(), ex.data, 1000);
   const j = s.jobs[ex.data.job];
   assert.equal(j.stage, 'done');
   assert.deepEqual(j.gaps, ex.data.gaps);
-  assert.equal(j.warning, ex.data.warning);
+  assert.deepEqual(j.warnings, ex.data.warnings);
 });
 
 test('fetchAllJobs follows next until the last page, and takes an old host\'s single answer', async () => {
