@@ -51,8 +51,8 @@ const ready = (async () => {
 native.onHello(async () => {
   try {
     const known = new Set(jobs.order);
-    const res = await native.request('jobs.list');
-    setJobs(Jobs.syncList(jobs, res?.jobs, Date.now(), known));
+    const list = await Jobs.fetchAllJobs((p) => native.request('jobs.list', p));
+    setJobs(Jobs.syncList(jobs, list, Date.now(), known));
   } catch (e) {
     console.warn('spacekeep: jobs.list failed', toWire(e).code);
   }

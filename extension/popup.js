@@ -287,6 +287,8 @@ function renderJob(j) {
   if (j.stage === 'failed') {
     li.append(el('p', 'job-error', describeError(j.code ?? 'internal', j.message).message));
   }
+  // Done, but not all of it: audio a live recording lost, a sidecar not written.
+  if (j.stage === 'done') for (const w of j.warnings ?? []) li.append(el('p', 'job-error job-warning', w));
   if (j.stage === 'done' && j.path) {
     // The file's name; the whole path in the tooltip and data-path.
     const p = el('div', 'job-path small muted', j.path.split(/[\\/]/).pop());

@@ -33,6 +33,7 @@ const (
 	CodeFrameTooLarge Code = "frame_too_large" // a frame over the size limit
 	CodeAPIChanged    Code = "api_changed"     // X's API answered in a way we do not understand
 	CodeInternal      Code = "internal"        // a bug in spacekeep
+	CodeBusy          Code = "busy"            // another spacekeep is downloading this Space
 )
 
 // Messages holds the default, actionable message for each code.
@@ -57,6 +58,7 @@ var Messages = map[Code]string{
 	CodeFrameTooLarge: "A message was too large.",
 	CodeAPIChanged:    "X's API changed in a way spacekeep does not understand yet. Update spacekeep.",
 	CodeInternal:      "Something went wrong inside spacekeep. Please report it with the log file.",
+	CodeBusy:          "Another spacekeep (another browser, or the command line) is downloading this Space. Let it finish, or stop it, then start again: the download resumes where it stopped.",
 }
 
 // Error is an error with a stable code. Message is for people; it never holds secrets.
@@ -113,6 +115,7 @@ var Codes = []Code{
 	CodeLive, CodeVideoSpace, CodeRateLimited, CodeNetwork, CodeBadPlaylist,
 	CodeFFmpegMissing, CodeFFmpegFailed, CodeDisk, CodeCancelled, CodeBadRequest,
 	CodeUnknownType, CodeUnknownJob, CodeFrameTooLarge, CodeAPIChanged, CodeInternal,
+	CodeBusy,
 }
 
 // ExitCodes maps each code to the exit status of a CLI command that fails
@@ -139,6 +142,7 @@ var ExitCodes = map[Code]int{
 	CodeUnknownJob:    2,
 	CodeFrameTooLarge: 1,
 	CodeInternal:      1,
+	CodeBusy:          18,
 }
 
 // ExitCode returns the CLI exit status for err: 0 for nil, else the status

@@ -152,8 +152,11 @@ type Event struct {
 	Path     string  `json:"path,omitempty"`
 	Duration float64 `json:"duration,omitempty"` // seconds of audio
 	Size     int64   `json:"size,omitempty"`     // bytes of the file
-	// Warnings say what a finished job could not write beside the file
-	// (an info or caption sidecar); the file itself is complete.
+	// Done, but missing audio: where (see Gap); Warnings then says so.
+	Gaps []Gap `json:"gaps,omitempty"`
+	// Warnings say, one sentence each, what a finished job could not do:
+	// a sidecar it could not write (an info or caption file), or audio a
+	// live recording lacks (then Gaps lists it).
 	Warnings []string `json:"warnings,omitempty"`
 
 	// Failed.
@@ -186,6 +189,8 @@ const (
 // JobsList is the result of jobs.list.
 type JobsList struct {
 	Jobs []JobStatus `json:"jobs"`
+	// Next, when set, is the after of the next page (see JobsListQuery).
+	Next string `json:"next,omitempty"`
 }
 
 // Empty is the result of requests that answer nothing but success.

@@ -6,7 +6,7 @@ import { t } from './i18n.js';
 export const HOST_CODES = [
   'auth_required', 'forbidden', 'not_found', 'not_replayable', 'not_started', 'live', 'video_space',
   'rate_limited', 'network', 'bad_playlist', 'ffmpeg_missing', 'ffmpeg_failed', 'disk', 'cancelled',
-  'bad_request', 'unknown_type', 'unknown_job', 'frame_too_large', 'api_changed', 'internal',
+  'bad_request', 'unknown_type', 'unknown_job', 'frame_too_large', 'api_changed', 'internal', 'busy',
 ];
 
 /** Codes the extension raises itself. */
@@ -41,6 +41,7 @@ const ACTIONS = {
   ffmpeg_failed: 'doctor',
   internal: 'doctor',
   cancelled: 'retry',
+  busy: 'retry',
 };
 
 /**

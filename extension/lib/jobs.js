@@ -7,7 +7,8 @@
  *   job: string, stage: string, space?: any, title?: string, space_id?: string,
  *   chunks_done?: number, chunks_total?: number, bytes?: number, speed?: number,
  *   eta_seconds?: number, connections?: number, path?: string, duration?: number, size?: number,
- *   code?: string, message?: string, percent: number, updated: number, started: number
+ *   code?: string, message?: string, percent: number, updated: number, started: number,
+ *   gaps?: {start_s: number, duration_s: number, chunks: number}[], warnings?: string[]
  * }} Job
  * @typedef {{jobs: Record<string, Job>, order: string[]}} JobsState
  */
@@ -41,7 +42,7 @@ export function percentOf(j) {
 }
 
 const KEEP = ['stage', 'space', 'chunks_done', 'chunks_total', 'bytes', 'speed', 'eta_seconds', 'connections',
-  'path', 'duration', 'size', 'code', 'message'];
+  'path', 'duration', 'size', 'code', 'message', 'gaps', 'warnings'];
 
 /**
  * Applies one event or jobs.list entry to the state; returns a new state.
@@ -121,6 +122,30 @@ export function syncList(state, list, now = Date.now(), knownWhenAsked = undefin
     }
   }
   return s;
+}
+
+/** Pages a host may send for one jobs.list, at most: it keeps 200 finished jobs and the running ones. */
+export const MAX_LIST_PAGES = 50;
+
+/**
+ * Reads the host's whole job list, page by page (jobs.list answers at most
+ * 100 jobs at a time, with `next` when more follow). An older host answers
+ * everything at once, without `next`.
+ * @param {(payload: {after?: string} | undefined) => Promise<any>} request sends jobs.list with the payload
+ * @returns {Promise<any[]>}
+ */
+export async function fetchAllJobs(request) {
+  /** @type {any[]} */
+  const all = [];
+  /** @type {string | undefined} */
+  let after;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    const res = await request(after === undefined ? undefined : { after });
+    all.push(...(res?.jobs ?? []));
+    if (typeof res?.next !== 'string' || !res.next || res.next === after) break;
+    after = res.next;
+  }
+  return all;
 }
 
 /**

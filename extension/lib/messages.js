@@ -95,6 +95,11 @@ const PAYLOAD_CHECKS = {
   'file.reveal': (p, out) => fields(p, 'payload', { path: [(v) => isStr(v) && v !== '', true] }, out),
   'file.open': (p, out) => fields(p, 'payload', { path: [(v) => isStr(v) && v !== '', true] }, out),
   'settings.set': (p, out) => checkSettings(p, 'payload', out),
+  // Optional: without it the host sends the first page.
+  'jobs.list': (p, out) => {
+    if (p === undefined || p === null) return;
+    fields(p, 'payload', { limit: [(v) => isInt(v) && v >= 0, false], after: [isStr, false] }, out);
+  },
 };
 const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping']);
 
@@ -194,15 +199,22 @@ function checkEventFields(ev, where, out) {
     speed: [isNum, false], eta_seconds: [isNum, false], connections: [isInt, false],
     path: [isStr, false], duration: [isNum, false], size: [isNum, false],
     code: [isStr, false], message: [isStr, false], space: [isObj, false],
+    gaps: [(v) => v === null || Array.isArray(v), false],
+    warnings: [(v) => v === null || (Array.isArray(v) && v.every(isStr)), false],
   }, out);
   if (isObj(ev) && isObj(ev.space)) checkSpaceInfo(ev.space, where + '.space', out);
+  if (isObj(ev) && Array.isArray(ev.gaps)) {
+    ev.gaps.forEach((g, i) => fields(g, `${where}.gaps[${i}]`, {
+      start_s: [isNum, true], duration_s: [isNum, true], chunks: [isInt, true],
+    }, out));
+  }
 }
 
 /** @type {Record<string, (r: any, out: string[]) => void>} */
 const RESULT_CHECKS = {
   'download.start': (r, out) => fields(r, 'result', { job: [(v) => isStr(v) && v !== '', true] }, out),
   'jobs.list': (r, out) => {
-    fields(r, 'result', { jobs: [(v) => v === null || Array.isArray(v), true] }, out);
+    fields(r, 'result', { jobs: [(v) => v === null || Array.isArray(v), true], next: [isStr, false] }, out);
     if (isObj(r) && Array.isArray(r.jobs)) r.jobs.forEach((j, i) => checkEventFields(j, `result.jobs[${i}]`, out));
   },
   'settings.get': (r, out) => checkSettings(r, 'result', out),

@@ -22,7 +22,7 @@ func init() {
 
 type downloadFlags struct {
 	out, format, template, cookies, ffmpeg string
-	json, infoJSON, quiet                  bool
+	json, infoJSON, quiet, noWait          bool
 	concurrency                            int
 }
 
@@ -36,6 +36,7 @@ func (f *downloadFlags) set(fs *flag.FlagSet) {
 	fs.BoolVar(&f.infoJSON, "write-info-json", false, "write the Space's metadata to <file>.info.json")
 	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
 	fs.IntVar(&f.concurrency, "concurrency", 0, "parallel connections `N` (default: found automatically)")
+	fs.BoolVar(&f.noWait, "no-wait", false, "if another spacekeep is downloading this Space, exit (18) instead of waiting for it")
 }
 
 func runDownload(env *Env, args []string) int {
@@ -87,7 +88,7 @@ func runDownload(env *Env, args []string) int {
 		return fail(env, err)
 	}
 	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
-		Secret: redact, Log: log})
+		Secret: redact, Log: log, WaitForCache: !f.noWait, Owner: "spacekeep download"})
 	defer m.Close()
 
 	unsub := m.Subscribe(events.handle)
@@ -112,6 +113,10 @@ func runDownload(env *Env, args []string) int {
 	}
 	if !f.json {
 		fmt.Fprintln(env.Stdout, final.Path)
+	}
+	if len(final.Gaps) > 0 {
+		// The file is kept, but not complete; the printer said why (warnings).
+		return protocol.ExitIncomplete
 	}
 	return exitOK
 }

@@ -18,6 +18,9 @@ func init() {
 			CacheDir: cache,
 			Secret:   c.Secret,
 			Log:      c.Log,
+			// The popup cannot wait for another process's download of the
+			// same Space: it says so at once (code busy), naming that one.
+			Owner: "spacekeep for the browser",
 		}), nil
 	}
 }

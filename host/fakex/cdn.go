@@ -54,6 +54,7 @@ func (s *Server) serveHLS(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	s.waitStall(r.Context(), sp)
 	nonTranscode := dir == sp.dirNonTranscode()
 	if !nonTranscode && dir != sp.dirTranscode() {
 		http.NotFound(w, r)
@@ -95,7 +96,7 @@ func (s *Server) servePlaylist(w http.ResponseWriter, r *http.Request, sp *space
 		video && nonTranscode && file == "master_dynamic_"+sp.digits+".m3u8":
 		body = sp.masterPlaylist(video)
 	case file == sp.playlistName():
-		body = sp.mediaPlaylist(0, count, running)
+		body = sp.mediaPlaylist(spec.windowFrom(count), count, running)
 	case !video && nonTranscode && file == "dynamic_playlist.m3u8":
 		body = sp.mediaPlaylist(max(0, count-liveWindow), count, running)
 	default:

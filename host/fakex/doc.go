@@ -34,6 +34,15 @@
 // HydraParticipants, HydraAudioLevel) followed by testaudio chunk i%64, so
 // a merged download can be checked with testaudio.Verify(file, Chunks).
 //
+// # Live trouble
+//
+// SpaceSpec.LiveWindow makes a Running Space offer only a sliding window
+// (every media playlist, the master's variant too, lists its last N chunks)
+// until it ends, and Server.Stall(id, d) makes its CDN requests hang for d,
+// as a suspended laptop or a stalled network does: together they make a
+// recording miss chunks, so tests can prove the loss is found and filled
+// from the replay, or reported.
+//
 // # Default catalog
 //
 // DefaultSpaces returns these Spaces; the ids are stable (constants in

@@ -88,6 +88,10 @@ type SpaceSpec struct {
 	// LiveInterval is how often a Running Space gains a chunk; default
 	// ChunkDuration (real time). Tests use a few milliseconds.
 	LiveInterval time.Duration
+	// LiveWindow, if above 0, makes a Running Space offer no list of its
+	// whole recording: every media playlist (the master's variant too)
+	// shows only its last LiveWindow chunks until the Space ends.
+	LiveWindow int
 }
 
 // refTime is the default end of ended Spaces: fixed, so demo file names are stable.
@@ -112,6 +116,7 @@ type space struct {
 
 	playlistHits int
 	hits         map[int]int // GETs per chunk index
+	stallUntil   time.Time   // CDN requests hang until then (Stall)
 }
 
 // AddSpace adds (or replaces) a Space. It may be called at any time.

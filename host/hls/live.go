@@ -23,6 +23,11 @@ type FollowOptions struct {
 	Quiet time.Duration
 	// OnPoll, if set, is called after every poll with the chunks added.
 	OnPoll func(added int)
+	// OnGap, if set, is called for every run of chunks the playlist no
+	// longer lists by the time it is read again (a sliding window that
+	// moved on while the poll was late), before the chunks after it are
+	// added.
+	OnGap func(Gap)
 }
 
 // Follow keeps a live media playlist's chunks coming: starting from pl,
@@ -40,8 +45,19 @@ func (l *Loader) Follow(ctx context.Context, u *url.URL, pl *playlist.Playlist, 
 	}
 	var endedAt time.Time
 	lastNew := time.Now()
+	seq := newSeqWatch(pl)
+	first := true
 	for {
-		added := q.Add(Chunks(pl)...)
+		gaps, from := seq.next(pl, q.Len())
+		if first {
+			from, first = 0, false // the list as loaded, whatever it holds
+		}
+		for _, g := range gaps {
+			if opt.OnGap != nil {
+				opt.OnGap(g)
+			}
+		}
+		added := q.Add(Chunks(pl)[from:]...)
 		if opt.OnPoll != nil {
 			opt.OnPoll(added)
 		}

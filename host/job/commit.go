@@ -39,6 +39,12 @@ func copyInto(src, dir string) (string, error) {
 		return "", protocol.DiskError("read the merged file", err)
 	}
 	defer in.Close()
+	// The merged file was created under the umask: the copy keeps its
+	// permissions, as a rename on one disk would.
+	st, err := in.Stat()
+	if err != nil {
+		return "", protocol.DiskError("read the merged file", err)
+	}
 	out, err := os.CreateTemp(dir, ".spacekeep-*.part")
 	if err != nil {
 		return "", protocol.DiskError("create a file in the output folder", err)
@@ -52,7 +58,7 @@ func copyInto(src, dir string) (string, error) {
 		os.Remove(out.Name())
 		return "", protocol.DiskError("copy the file into the output folder", err)
 	}
-	if err := os.Chmod(out.Name(), 0o644); err != nil {
+	if err := os.Chmod(out.Name(), st.Mode().Perm()); err != nil {
 		os.Remove(out.Name())
 		return "", protocol.DiskError(fmt.Sprintf("set the permissions of %s", out.Name()), err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/naming"
 	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // info is what --write-info-json writes beside the audio file.
@@ -19,6 +20,9 @@ type info struct {
 	Duration float64 `json:"duration"`
 	File     string  `json:"file"`
 	Saved    string  `json:"saved_at"`
+	// Gaps lists the audio a live recording is missing; empty when the
+	// file is complete.
+	Gaps []protocol.Gap `json:"gaps"`
 }
 
 // writeInfoFile is writeInfo; a test makes it fail as a full disk would.
@@ -26,9 +30,12 @@ var writeInfoFile = writeInfo
 
 // writeInfo writes <audio file name>.info.json beside the audio file, by
 // the sidecar rules (never over an existing file).
-func writeInfo(audio string, sp *xapi.Space, duration float64) error {
+func writeInfo(audio string, sp *xapi.Space, duration float64, gaps []protocol.Gap) error {
+	if gaps == nil {
+		gaps = []protocol.Gap{} // "gaps": [] says the file is complete
+	}
 	b, err := json.MarshalIndent(info{Space: sp, URL: spaceurl.URL(sp.ID), Duration: duration,
-		File: filepath.Base(audio), Saved: time.Now().UTC().Format(time.RFC3339)}, "", "  ")
+		File: filepath.Base(audio), Saved: time.Now().UTC().Format(time.RFC3339), Gaps: gaps}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode the info file: %w", err)
 	}

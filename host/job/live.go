@@ -44,7 +44,7 @@ func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loade
 			}
 		}
 	}()
-	err := loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet})
+	err := loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet, OnGap: r.gaps.add})
 	if err == nil && r.latest.Load().State == xapi.StateRunning {
 		// The playlist ended before a status check saw it: ask once, so
 		// that the file's metadata does not call the Space live.

@@ -48,6 +48,13 @@ type Config struct {
 	// two minutes before the scheduled start and while the Space is late;
 	// 0 means 10 s. Tests shorten them.
 	WaitPoll, WaitPollSoon time.Duration
+	// WaitForCache makes a job whose Space another process is downloading
+	// (the same cache entry, locked) wait for it and then resume from the
+	// cache; without it the job fails at once with code busy, naming the
+	// other. Owner is what this process is, for the other's message
+	// ("spacekeep download"); empty means "spacekeep".
+	WaitForCache bool
+	Owner        string
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger
@@ -78,6 +85,12 @@ type entry struct {
 	live     bool
 	stop     chan struct{}
 	stopping bool
+	// cancelled is set by Cancel: a new start of the Space must not be
+	// answered with this job. done is closed once the job has returned
+	// (and let go of the Space's cache).
+	cancelled bool
+	done      chan struct{}
+	finished  time.Time // when its job.done or job.failed went out
 }
 
 var _ Driver = (*Manager)(nil)
@@ -127,18 +140,32 @@ func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
 	if m.closed {
 		return "", protocol.Errorf(protocol.CodeInternal, "spacekeep is shutting down")
 	}
+	var ending []<-chan struct{} // jobs of this Space being cancelled: wait for them
 	for _, e := range m.jobs {
 		if e.spaceID == spaceID && e.running {
+			if e.cancelled || e.stopping {
+				ending = append(ending, e.done)
+				continue
+			}
 			return e.id, nil
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true, stop: make(chan struct{})}
+	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true, stop: make(chan struct{}), done: make(chan struct{})}
 	e.last = protocol.Event{Type: protocol.TypeJobProgress, Job: e.id, Stage: protocol.StageQueued,
 		Space: &protocol.SpaceInfo{ID: spaceID, URL: spaceurl.URL(spaceID)}}
 	m.jobs[e.id] = e
 	m.wg.Add(1)
-	go m.run(ctx, e, spaceID, req)
+	go func() {
+		// One writer per cache: the job being cancelled finishes first.
+		for _, d := range ending {
+			select {
+			case <-d:
+			case <-ctx.Done():
+			}
+		}
+		m.run(ctx, e, spaceID, req)
+	}()
 	return e.id, nil
 }
 
@@ -150,6 +177,7 @@ func newID() string {
 
 func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protocol.DownloadStart) {
 	defer m.wg.Done()
+	defer close(e.done)
 	defer e.cancel()
 	r := &runner{m: m, entry: e, job: e.id, spaceID: spaceID, req: req, log: m.cfg.Log.With().Str("job", e.id).Str("space", spaceID).Logger()}
 	var (
@@ -192,6 +220,9 @@ func (m *Manager) Cancel(id string) error {
 		close(e.stop)
 		m.mu.Unlock()
 		return nil
+	}
+	if ok {
+		e.cancelled = true
 	}
 	m.mu.Unlock()
 	if !ok {
@@ -248,8 +279,10 @@ func (m *Manager) emit(ev protocol.Event) {
 			ev.Space = e.last.Space
 		}
 		e.last = ev
-		if ev.Type != protocol.TypeJobProgress {
+		if ev.Type != protocol.TypeJobProgress && e.running {
 			e.running = false
+			e.finished = time.Now()
+			m.dropOldFinished()
 		}
 	}
 	subs := make([]func(protocol.Event), 0, len(m.subs))

@@ -36,6 +36,10 @@ type runner struct {
 	// latest is what X said last about the Space: a live recording's
 	// status checks update it while events are being sent.
 	latest atomic.Pointer[xapi.Space]
+	// A live recording's gaps (chunks its playlist moved past), and where
+	// to read the whole list that fills them.
+	gaps  gapLog
+	whole wholeFunc
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -101,7 +105,15 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	cache := filepath.Join(r.m.cfg.CacheDir, r.spaceID)
+	release, err := r.lockCache(ctx)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	defer release()
+	cache, err := cacheEntry(r.m.cfg.CacheDir, r.spaceID)
+	if err != nil {
+		return protocol.Event{}, err
+	}
 	if err := r.writeMeta(cache, sp); err != nil {
 		return protocol.Event{}, err
 	}
@@ -115,6 +127,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	// A live Space: its playlist (the master's last variant) lists every
 	// chunk since the start and grows until the Space ends.
 	r.log.Info().Int("chunks", q.Len()).Msg("recording a live Space")
+	r.whole = wholeRecording(api, loader, sp.MediaKey)
 	follow := func(ctx context.Context) error {
 		return r.follow(ctx, api, loader, mediaURL, pl, q)
 	}
@@ -256,19 +269,25 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if !stopped.Load() && merged != q.Len() {
 		return protocol.Event{}, protocol.Errorf(protocol.CodeInternal, "merged %d of %d chunks", merged, q.Len())
 	}
+	f, err := r.closeGaps(ctx, opt, sp, q, merged, res, dir, tmp, cover)
+	if err != nil {
+		return protocol.Event{}, err
+	}
+	res, merged = f.res, f.merged
 	final, err := commit(tmp, outDir, name)
 	if err != nil {
 		return protocol.Event{}, err
 	}
 	var warnings []string
 	if r.req.Options.WriteInfoJSON {
-		r.sidecar(&warnings, "info file", func() error { return writeInfoFile(final, r.latest.Load(), res.Duration) })
+		r.sidecar(&warnings, "info file", func() error { return writeInfoFile(final, r.latest.Load(), res.Duration, f.gaps) })
 	}
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
 	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
-		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged, Warnings: warnings}, nil
+		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged,
+		Gaps: f.gaps, Warnings: append(gapWarnings(f.gaps), warnings...)}, nil
 }
 
 // output makes sure the output folder exists and names the file.
@@ -279,6 +298,9 @@ func (r *runner) output(opt protocol.Options, sp *xapi.Space) (dir, name string,
 	dir, err = filepath.Abs(opt.OutputDir)
 	if err != nil {
 		return "", "", protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q: %w", opt.OutputDir, err)
+	}
+	if err := outsideCache(dir, r.m.cfg.CacheDir); err != nil {
+		return "", "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", protocol.DiskError("create the output folder", err)

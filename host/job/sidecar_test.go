@@ -78,7 +78,7 @@ func TestInfoJSONIgnoresPlantedSymlink(t *testing.T) {
 // cache as any success; the done event says what is missing.
 func TestInfoJSONFailureIsAWarning(t *testing.T) {
 	e := newEnv(t, fakex.Options{})
-	writeInfoFile = func(string, *xapi.Space, float64) error {
+	writeInfoFile = func(string, *xapi.Space, float64, []protocol.Gap) error {
 		return protocol.DiskError("write the info file", errors.New("no space left on device"))
 	}
 	t.Cleanup(func() { writeInfoFile = writeInfo })

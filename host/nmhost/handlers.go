@@ -65,11 +65,7 @@ func (s *session) dispatch(body []byte) {
 		defer s.pump.resume()
 		res, err = s.downloadStart(req.Payload)
 	case protocol.TypeJobsList:
-		jobs := s.d.List()
-		if jobs == nil {
-			jobs = []protocol.JobStatus{}
-		}
-		res = protocol.JobsList{Jobs: jobs}
+		res, err = s.jobsList(req.Payload)
 	case protocol.TypeJobCancel:
 		res, err = s.jobCancel(req.Payload)
 	case protocol.TypeSettingsGet:

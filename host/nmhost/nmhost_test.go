@@ -30,6 +30,7 @@ type fakeDriver struct {
 	running   map[string]bool
 	panicList bool
 	infoGate  chan struct{} // SpaceInfo waits on it when set
+	list      []protocol.JobStatus
 }
 
 func newFakeDriver() *fakeDriver {
@@ -72,7 +73,9 @@ func (d *fakeDriver) List() []protocol.JobStatus {
 	if p {
 		panic("list exploded")
 	}
-	return nil
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.list
 }
 
 func (d *fakeDriver) Subscribe(fn func(protocol.Event)) func() {

@@ -111,3 +111,30 @@ test('a job waiting for a scheduled Space is active until it ends', () => {
   s = Jobs.reduce(s, { type: 'job.failed', job: 'w', code: 'cancelled' }, 2);
   assert.equal(Jobs.isActive(s.jobs.w), false);
 });
+
+test('a job.done with gaps keeps them and its warnings (the popup shows them)', () => {
+  const ex = examples().find((e) => e.name === 'job.done.gaps.json');
+  assert.ok(ex, 'protocol/testdata/messages/job.done.gaps.json');
+  const s = Jobs.reduce(Jobs.emptyState(), ex.data, 1000);
+  const j = s.jobs[ex.data.job];
+  assert.equal(j.stage, 'done');
+  assert.deepEqual(j.gaps, ex.data.gaps);
+  assert.deepEqual(j.warnings, ex.data.warnings);
+});
+
+test('fetchAllJobs follows next until the last page, and takes an old host\'s single answer', async () => {
+  const all = Array.from({ length: 250 }, (_, i) => ({ type: 'job.done', job: `j${i}`, stage: 'done', path: `/p/${i}.m4a` }));
+  /** @type {any[]} */
+  const asked = [];
+  const paged = async (/** @type {any} */ p) => {
+    asked.push(p);
+    const start = p?.after ? all.findIndex((j) => j.job === p.after) + 1 : 0;
+    const jobs = all.slice(start, start + 100);
+    return start + 100 < all.length ? { jobs, next: jobs[jobs.length - 1].job } : { jobs };
+  };
+  const got = await Jobs.fetchAllJobs(paged);
+  assert.deepEqual(got.map((j) => j.job), all.map((j) => j.job));
+  assert.deepEqual(asked, [undefined, { after: 'j99' }, { after: 'j199' }]);
+  const old = await Jobs.fetchAllJobs(async () => ({ jobs: all.slice(0, 3) }));
+  assert.equal(old.length, 3);
+});
