@@ -162,7 +162,7 @@ func TestDownloadExitCodesTellFailuresApart(t *testing.T) {
 	}{
 		{fakex.NoReplayID, nil, protocol.CodeNotReplayable},
 		{"1AAAAAAAAAAAA", nil, protocol.CodeNotFound},
-		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=", "SPACEKEEP_CT0="}, protocol.CodeAuth},
+		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN="}, protocol.CodeAuth}, // half a session
 		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=wrongwrongwrong"}, protocol.CodeAuth},
 		{fakex.DemoID, []string{"SPACEKEEP_FFMPEG=/nonexistent/ffmpeg"}, protocol.CodeFFmpegMissing},
 		{"https://example.com/not-a-space", nil, protocol.CodeBadRequest},

@@ -2,7 +2,10 @@ package fakex
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"sync"
 )
@@ -186,4 +189,51 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// PageAnswers are what the Space page of id receives from the API when the
+// user presses play: the AudioSpaceById answer (with the page's queryId,
+// features and transaction id), the stream status answer, and the media
+// key its URL named; as an extension would pass them on.
+func (s *Server) PageAnswers(id string) (audioSpace, status []byte, mediaKey string, err error) {
+	at, ct0 := s.Session()
+	call := func(h http.HandlerFunc, path string, values map[string]string, q url.Values) ([]byte, error) {
+		req := httptest.NewRequest(http.MethodGet, path+"?"+q.Encode(), nil)
+		for k, v := range values {
+			req.SetPathValue(k, v)
+		}
+		req.Header.Set("Authorization", "Bearer "+BearerToken)
+		req.Header.Set("Cookie", "auth_token="+at+"; ct0="+ct0)
+		req.Header.Set("x-csrf-token", ct0)
+		req.Header.Set("x-client-transaction-id", randomHex(32))
+		rec := httptest.NewRecorder()
+		h(rec, req)
+		if rec.Code != http.StatusOK {
+			return nil, fmt.Errorf("fakex: the page's call %s: HTTP %d %s", path, rec.Code, rec.Body.Bytes())
+		}
+		return rec.Body.Bytes(), nil
+	}
+	vars, _ := json.Marshal(map[string]any{"id": id, "isMetatagsQuery": true, "withReplays": true, "withListeners": true})
+	qid := s.pageQueryID()
+	audioSpace, err = call(s.audioSpaceByID, "/i/api/graphql/"+qid+"/AudioSpaceById", map[string]string{"queryId": qid},
+		url.Values{"variables": {string(vars)}, "features": {s.pageFeatures()}})
+	if err != nil {
+		return nil, nil, "", err
+	}
+	var r struct {
+		Data struct {
+			AudioSpace struct {
+				Metadata struct {
+					MediaKey string `json:"media_key"`
+				} `json:"metadata"`
+			} `json:"audioSpace"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(audioSpace, &r); err != nil || r.Data.AudioSpace.Metadata.MediaKey == "" {
+		return nil, nil, "", fmt.Errorf("fakex: no media key for Space %s", id)
+	}
+	mediaKey = r.Data.AudioSpace.Metadata.MediaKey
+	status, err = call(s.streamStatus, "/i/api/1.1/live_video_stream/status/"+mediaKey, map[string]string{"mediaKey": mediaKey},
+		url.Values{"client": {"web"}})
+	return audioSpace, status, mediaKey, err
 }

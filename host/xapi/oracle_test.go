@@ -3,9 +3,7 @@ package xapi
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -131,37 +129,14 @@ func TestCookiesWinOverGuest(t *testing.T) {
 	}
 }
 
-// pageAnswers asks the drifted fake as X's page would (its queryId, a
-// transaction id, the session) and returns what the page would pass on.
+// pageAnswers are what the drifted fake's page receives, as the extension passes them on.
 func pageAnswers(t *testing.T, s *fakex.Server, id string) *protocol.PageAnswers {
 	t.Helper()
-	at, ct0 := s.Session()
-	get := func(path string, q url.Values) []byte {
-		req, _ := http.NewRequest(http.MethodGet, s.APIBase()+path+"?"+q.Encode(), nil)
-		req.Header.Set("Authorization", "Bearer "+Bearer)
-		req.Header.Set("Cookie", "auth_token="+at+"; ct0="+ct0)
-		req.Header.Set("x-csrf-token", ct0)
-		req.Header.Set("x-client-transaction-id", "page-made-transaction-id-0123456789")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("the page's own call %s: HTTP %d %s", path, resp.StatusCode, b)
-		}
-		return b
-	}
-	vars, _ := json.Marshal(map[string]any{"id": id, "isMetatagsQuery": true, "withReplays": true, "withListeners": true})
-	feats, _ := json.Marshal(DefaultFeatures())
-	audio := get("/i/api/graphql/"+fakex.DriftQueryID+"/AudioSpaceById", url.Values{"variables": {string(vars)}, "features": {string(feats)}})
-	sp, err := checkGivenSpace(audio, id)
+	audio, status, key, err := s.PageAnswers(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	status := get("/i/api/1.1/live_video_stream/status/"+sp.MediaKey, url.Values{"client": {"web"}})
-	return &protocol.PageAnswers{AudioSpace: audio, StreamStatus: status, MediaKey: sp.MediaKey}
+	return &protocol.PageAnswers{AudioSpace: audio, StreamStatus: status, MediaKey: key}
 }
 
 func TestGivenAnswersUsedWithoutCalls(t *testing.T) {
