@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -238,5 +239,36 @@ func TestBrowserUserAgentAndLanguage(t *testing.T) {
 		if r.Header.Get("User-Agent") != UserAgent || r.Header.Get("Accept-Language") != "en-US,en;q=0.9" || r.Header.Get("X-Injected") != "" {
 			t.Errorf("%s: UA %q, language %q", r.Path, r.Header.Get("User-Agent"), r.Header.Get("Accept-Language"))
 		}
+	}
+}
+
+// The protocol's example (read by the extension's tests too) carries page
+// answers that pass the host's checks.
+func TestProtocolExamplePageAnswersPass(t *testing.T) {
+	b, err := os.ReadFile("../../protocol/testdata/messages/download.start.request.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req struct {
+		Payload protocol.DownloadStart `json:"payload"`
+	}
+	if err := json.Unmarshal(b, &req); err != nil {
+		t.Fatal(err)
+	}
+	p := req.Payload.Page
+	c, err := New(req.Payload.Cookies, Options{Page: p, Browser: req.Payload.Browser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, ok := c.givenSpace("1OyKAWgagpqJb")
+	if !ok || sp.MediaKey != p.MediaKey || sp.Status() != protocol.StatusEnded || sp.Creator.Handle != "host" {
+		t.Fatalf("the example's AudioSpaceById answer: %+v %v", sp, ok)
+	}
+	st, ok := c.givenStatus(p.MediaKey)
+	if !ok || !strings.Contains(st.Location, ".video.pscp.tv/") {
+		t.Fatalf("the example's status answer: %+v %v", st, ok)
+	}
+	if c.agent != req.Payload.Browser.UserAgent {
+		t.Errorf("the example's user agent was not taken: %q", c.agent)
 	}
 }
