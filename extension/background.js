@@ -11,6 +11,7 @@ import { parseSpaceId, SPACE_URL_PATTERNS } from './lib/spaceid.js';
 import { downloadStartPayload, spaceInfoPayload, FORMATS } from './lib/messages.js';
 import { CodedError, toWire, describeError } from './lib/errors.js';
 import { AUDIO_SPACE_URL_PATTERNS, hintsFromUrl } from './lib/hints.js';
+import { readAnswer, rememberAnswer, pageFor, emptyAnswers, isXPage } from './lib/answers.js';
 import { t } from './lib/i18n.js';
 
 const MENU_LINK = 'spacekeep-download-link';
@@ -181,6 +182,64 @@ api.webRequest?.onBeforeRequest.addListener(
   { urls: AUDIO_SPACE_URL_PATTERNS, types: ['xmlhttprequest', 'other'] },
 );
 
+// ---------- X's own answers, seen by the content scripts on Space pages ----------
+
+// Kept in storage.session (the worker may die between the page's call and
+// the click on Download), else in memory; a few minutes per Space.
+/** @type {import('./lib/answers.js').AnswerState} */
+let answersMem = emptyAnswers();
+let answersQueue = Promise.resolve();
+
+async function loadAnswers() {
+  if (!sessionStore) return answersMem;
+  try {
+    /** @type {any} */
+    const got = await sessionStore.get('answers');
+    return got?.answers ?? emptyAnswers();
+  } catch {
+    return answersMem;
+  }
+}
+
+api.runtime.onMessage.addListener((/** @type {any} */ msg, /** @type {any} */ sender) => {
+  if (msg?.type !== 'x-answer') return undefined;
+  // Only our own content scripts, in an x.com tab.
+  if (sender?.id !== api.runtime.id || !sender.tab || !isXPage(sender.url ?? sender.tab.url)) return undefined;
+  const a = readAnswer(msg.kind, msg.url, msg.answer);
+  if (!a) return undefined;
+  answersQueue = answersQueue.then(async () => {
+    answersMem = rememberAnswer(await loadAnswers(), a, Date.now());
+    await sessionStore?.set({ answers: answersMem }).catch(() => {});
+  }).catch(() => {});
+  return undefined;
+});
+
+/** The page's answers about spaceId, for a request's `page` field. @param {string} spaceId */
+async function pageAnswers(spaceId) {
+  await answersQueue;
+  return pageFor(await loadAnswers(), spaceId, Date.now());
+}
+
+/** The browser the session is from: the host's API calls present the same. */
+function browserInfo() {
+  const nav = /** @type {any} */ (globalThis).navigator;
+  return { user_agent: nav?.userAgent, language: nav?.language };
+}
+
+/**
+ * The tab's x.com session, or null when it has none: the host then asks X
+ * as a guest.
+ * @param {any} tab
+ */
+async function sessionOrGuest(tab) {
+  try {
+    return await sessionCookies(api.cookies, tab);
+  } catch (e) {
+    if (toWire(e).code === 'auth_required') return null;
+    throw e;
+  }
+}
+
 async function loadHints() {
   try {
     /** @type {any} */
@@ -246,21 +305,21 @@ async function inspect(tabId, fresh) {
   // cookies look absent, which is not the same as logged out.
   const granted = await api.permissions?.contains({ origins: HOST_ORIGINS }).catch(() => true) ?? true;
   if (!granted) return { status: 'no_access', spaceId };
-  let cookies;
+  const cookies = await sessionOrGuest(tab);
+  const guest = !cookies;
+  const key = guest ? `${spaceId}:guest` : spaceId;
+  const cached = infoCache.get(key);
+  if (!fresh && cached && Date.now() - cached.at < INFO_TTL_MS) return { status: 'ready', spaceId, info: cached.info, guest };
   try {
-    cookies = await sessionCookies(api.cookies, tab);
+    const payload = spaceInfoPayload({ space: spaceId, cookies, hints: await loadHints(), page: await pageAnswers(spaceId), browser: browserInfo() });
+    const info = await native.request('space.info', payload, { timeoutMs: 30000 });
+    infoCache.set(key, { info, at: Date.now() });
+    return { status: 'ready', spaceId, info, guest };
   } catch (e) {
-    if (toWire(e).code === 'auth_required') return { status: 'logged_out', spaceId };
-    throw e;
-  }
-  const cached = infoCache.get(spaceId);
-  if (!fresh && cached && Date.now() - cached.at < INFO_TTL_MS) return { status: 'ready', spaceId, info: cached.info };
-  try {
-    const info = await native.request('space.info', spaceInfoPayload({ space: spaceId, cookies, hints: await loadHints() }), { timeoutMs: 30000 });
-    infoCache.set(spaceId, { info, at: Date.now() });
-    return { status: 'ready', spaceId, info };
-  } catch (e) {
-    return { status: 'error', spaceId, error: toWire(e) };
+    const error = toWire(e);
+    // Logged out and X refuses guests: only a login helps.
+    if (guest && (error.code === 'auth_required' || error.code === 'forbidden')) return { status: 'guest_refused', spaceId, error };
+    return { status: 'error', spaceId, error, guest };
   }
 }
 
@@ -272,12 +331,13 @@ async function inspect(tabId, fresh) {
 async function startDownload(tab, ref, format) {
   const spaceId = parseSpaceId(ref ?? tab?.url);
   if (!spaceId) throw new CodedError('not_a_space', 'not a Space link');
-  const cookies = await sessionCookies(api.cookies, tab);
+  const cookies = await sessionOrGuest(tab);
   const settings = await localSettings();
   const fmt = FORMATS.includes(/** @type {any} */ (format)) ? format : settings.format;
-  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt }, hints: await loadHints() });
+  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt }, hints: await loadHints(),
+    page: await pageAnswers(spaceId), browser: browserInfo() });
   const res = await native.request('download.start', payload);
-  const info = infoCache.get(spaceId)?.info;
+  const info = infoCache.get(cookies ? spaceId : `${spaceId}:guest`)?.info;
   setJobs(Jobs.addStarted(jobs, res.job, { space_id: spaceId, title: info?.title, space: info }));
   return { job: res.job };
 }

@@ -4,7 +4,7 @@ import { api } from './lib/api.js';
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
-import { formatBytes, formatSpeed, formatDuration, formatWhen, normalizeState, spaceLength } from './lib/format.js';
+import { formatBytes, formatSpeed, formatDuration, formatWhen, spaceStatus, spaceLength } from './lib/format.js';
 
 localize(document);
 
@@ -70,25 +70,27 @@ async function refresh(fresh = false) {
   current = res;
   if (res.status === 'no_space') return showPanel('none');
   if (res.status === 'logged_out') return showProblem('auth_required');
+  if (res.status === 'guest_refused') return showProblem('guest_refused');
   if (res.status === 'no_access') return showProblem('no_access');
   if (res.status === 'error') {
     // Without the details we can still offer a download when the host is
     // there but could not describe the Space (an older host, a slow API).
     const soft = ['unknown_type', 'timeout', 'network', 'api_changed', 'internal', 'rate_limited'];
     if (soft.includes(res.error.code)) {
-      renderCard({ id: res.spaceId, title: '', state: '', replayable: true, url: '' }, res.error);
+      renderCard({ id: res.spaceId, title: '', state: '', replayable: true, url: '' }, res.error, res.guest);
       return;
     }
     return showProblem(res.error.code, res.error.message);
   }
-  renderCard(res.info);
+  renderCard(res.info, undefined, res.guest);
 }
 
 /**
  * @param {any} info SpaceInfo
  * @param {{code: string, message: string}} [softError]
+ * @param {boolean} [guest] not logged in: the host asks X as a guest
  */
-function renderCard(info, softError) {
+function renderCard(info, softError, guest) {
   $('space-title').textContent = info.title || t('untitledSpace');
   $('host-name').textContent = info.host_name || '';
   $('host-handle').textContent = info.host_handle ? '@' + info.host_handle.replace(/^@/, '') : '';
@@ -104,7 +106,7 @@ function renderCard(info, softError) {
   }
   $('host-avatar-placeholder').textContent = (info.host_name || info.host_handle || '?').replace(/^@/, '').slice(0, 1).toUpperCase();
 
-  const state = normalizeState(info.state);
+  const state = spaceStatus(info);
   const pill = $('space-state');
   pill.textContent = state === 'unknown' ? '' : t(`state_${state}`);
   pill.className = `pill ${state}`;
@@ -146,6 +148,9 @@ function renderCard(info, softError) {
     note.hidden = false;
   } else if (softError) {
     note.textContent = describeError(softError.code, softError.message).message;
+    note.hidden = false;
+  } else if (guest) {
+    note.textContent = t('guestNote');
     note.hidden = false;
   } else {
     note.hidden = true;

@@ -81,19 +81,41 @@ type APIHints struct {
 	Features json.RawMessage `json:"features,omitempty"`
 }
 
-// DownloadStart is the payload of download.start.
+// PageAnswers are X's own answers that the x.com page received (AudioSpaceById
+// and live_video_stream/status, as JSON), passed on by the extension so the
+// host need not ask X again. They are the page's, hence untrusted input.
+type PageAnswers struct {
+	AudioSpace   json.RawMessage `json:"audio_space,omitempty"`
+	StreamStatus json.RawMessage `json:"stream_status,omitempty"`
+	// MediaKey is the one the page's status call named (its URL's last part).
+	MediaKey string `json:"media_key,omitempty"`
+}
+
+// Browser is the browser whose session the request carries: the host's API
+// calls present the same client to X.
+type Browser struct {
+	UserAgent string `json:"user_agent,omitempty"`
+	Language  string `json:"language,omitempty"`
+}
+
+// DownloadStart is the payload of download.start. Cookies left out (logged
+// out) make the host ask X as a guest.
 type DownloadStart struct {
-	Space   string    `json:"space"` // a Space URL or id
-	Cookies Cookies   `json:"cookies"`
-	Options Options   `json:"options"`
-	Hints   *APIHints `json:"hints,omitempty"`
+	Space   string       `json:"space"` // a Space URL or id
+	Cookies Cookies      `json:"cookies,omitzero"`
+	Options Options      `json:"options"`
+	Hints   *APIHints    `json:"hints,omitempty"`
+	Page    *PageAnswers `json:"page,omitempty"`
+	Browser *Browser     `json:"browser,omitempty"`
 }
 
 // SpaceQuery is the payload of space.info: what the popup asks about the tab's Space.
 type SpaceQuery struct {
-	Space   string    `json:"space"`
-	Cookies Cookies   `json:"cookies"`
-	Hints   *APIHints `json:"hints,omitempty"`
+	Space   string       `json:"space"`
+	Cookies Cookies      `json:"cookies,omitzero"`
+	Hints   *APIHints    `json:"hints,omitempty"`
+	Page    *PageAnswers `json:"page,omitempty"`
+	Browser *Browser     `json:"browser,omitempty"`
 }
 
 // JobRef names a job, as in job.cancel's payload and download.start's result.
@@ -122,7 +144,8 @@ const (
 type SpaceInfo struct {
 	ID         string `json:"id"`
 	Title      string `json:"title"`
-	State      string `json:"state"`
+	State      string `json:"state"`            // X's own word, for display
+	Status     string `json:"status,omitempty"` // neutral: scheduled, live, ended or canceled
 	Replayable bool   `json:"replayable"`
 	HostName   string `json:"host_name,omitempty"`
 	HostHandle string `json:"host_handle,omitempty"`
@@ -131,6 +154,14 @@ type SpaceInfo struct {
 	EndedAt    int64  `json:"ended_at,omitempty"`   // ms since the epoch
 	URL        string `json:"url"`
 }
+
+// Neutral statuses of a Space (SpaceInfo.Status), whatever X calls them.
+const (
+	StatusScheduled = "scheduled"
+	StatusLive      = "live"
+	StatusEnded     = "ended"
+	StatusCanceled  = "canceled"
+)
 
 // Event is a job event (job.progress, job.done, job.failed). The same
 // objects are printed by `spacekeep download --json`, one per line.

@@ -17,6 +17,7 @@ export const EXT_CODES = [
   'timeout', // no reply in time
   'not_a_space', // the tab or link is not a Space
   'no_access', // the user took away our access to x.com (Firefox lets them)
+  'guest_refused', // logged out, and X does not serve this Space to guests
 ];
 
 export const INSTALL_COMMAND = 'spacekeep install';
@@ -29,6 +30,7 @@ export const INSTALL_COMMAND = 'spacekeep install';
  */
 const ACTIONS = {
   auth_required: 'login',
+  guest_refused: 'login',
   no_access: 'grant',
   forbidden: 'login',
   host_missing: 'install',

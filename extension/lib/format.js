@@ -32,15 +32,14 @@ export function formatDuration(seconds) {
 }
 
 /**
- * The Space's state in one of three words: live, scheduled, ended.
- * @param {string | undefined} state as the host reports it (X's Running, NotStarted, Ended, TimedOut, Canceled)
+ * The Space's neutral status as the host reports it (SpaceInfo.status:
+ * scheduled, live, ended, canceled), or 'unknown'. X's own `state` is never
+ * read: what X calls things is the host's business.
+ * @param {{status?: string} | undefined} info
  */
-export function normalizeState(state) {
-  const s = (state ?? '').toLowerCase().replace(/[^a-z]/g, '');
-  if (s === 'running' || s === 'live') return 'live';
-  if (s === 'notstarted' || s === 'scheduled' || s === 'prelive') return 'scheduled';
-  if (s === 'ended' || s === 'timedout' || s === 'canceled' || s === 'cancelled') return 'ended';
-  return 'unknown';
+export function spaceStatus(info) {
+  const s = info?.status;
+  return s === 'scheduled' || s === 'live' || s === 'ended' || s === 'canceled' ? s : 'unknown';
 }
 
 /**

@@ -15,6 +15,9 @@ export const FORMATS = /** @type {const} */ (['m4a', 'mp3']);
 
 /** @typedef {{auth_token: string, ct0: string}} Cookies */
 /** @typedef {{query_id?: string, features?: any}} Hints */
+/** @typedef {{audio_space?: any, stream_status?: any, media_key?: string}} Page */
+/** @typedef {{user_agent?: string, language?: string}} Browser */
+export const STATUSES = /** @type {const} */ (['scheduled', 'live', 'ended', 'canceled']);
 /** @typedef {{output_dir?: string, format?: string, name_template?: string, concurrency?: number, write_info_json?: boolean}} Options */
 /** @typedef {{id: number|string, type: string, payload?: any}} Request */
 
@@ -55,6 +58,26 @@ function checkHints(h, where, out) {
   fields(h, where, { query_id: [isStr, false], features: [(v) => isObj(v) || isStr(v), false] }, out);
 }
 
+/** @param {any} p @param {string} where @param {string[]} out */
+function checkPage(p, where, out) {
+  if (p === undefined || p === null) return;
+  fields(p, where, { audio_space: [isObj, false], stream_status: [isObj, false], media_key: [isStr, false] }, out);
+}
+
+/** @param {any} b @param {string} where @param {string[]} out */
+function checkBrowser(b, where, out) {
+  if (b === undefined || b === null) return;
+  fields(b, where, { user_agent: [isStr, false], language: [isStr, false] }, out);
+}
+
+/** Cookies are left out when logged out: the host then asks X as a guest. @param {any} p @param {string[]} out */
+function checkSession(p, out) {
+  if (p.cookies !== undefined) checkCookies(p.cookies, 'payload.cookies', out);
+  checkHints(p.hints, 'payload.hints', out);
+  checkPage(p.page, 'payload.page', out);
+  checkBrowser(p.browser, 'payload.browser', out);
+}
+
 /** @param {any} o @param {string} where @param {string[]} out */
 function checkOptions(o, where, out) {
   fields(o, where, {
@@ -79,17 +102,15 @@ function checkSettings(s, where, out) {
 /** @type {Record<string, (p: any, out: string[]) => void>} */
 const PAYLOAD_CHECKS = {
   'download.start': (p, out) => {
-    fields(p, 'payload', { space: [isStr, true], cookies: [isObj, true], options: [isObj, false], hints: [isObj, false] }, out);
+    fields(p, 'payload', { space: [(v) => isStr(v) && v !== '', true], cookies: [isObj, false], options: [isObj, false], hints: [isObj, false], page: [isObj, false], browser: [isObj, false] }, out);
     if (!isObj(p)) return;
-    checkCookies(p.cookies, 'payload.cookies', out);
     if (p.options !== undefined) checkOptions(p.options, 'payload.options', out);
-    checkHints(p.hints, 'payload.hints', out);
+    checkSession(p, out);
   },
   'space.info': (p, out) => {
-    fields(p, 'payload', { space: [isStr, true], cookies: [isObj, true], hints: [isObj, false] }, out);
+    fields(p, 'payload', { space: [(v) => isStr(v) && v !== '', true], cookies: [isObj, false], hints: [isObj, false], page: [isObj, false], browser: [isObj, false] }, out);
     if (!isObj(p)) return;
-    checkCookies(p.cookies, 'payload.cookies', out);
-    checkHints(p.hints, 'payload.hints', out);
+    checkSession(p, out);
   },
   'job.cancel': (p, out) => fields(p, 'payload', { job: [(v) => isStr(v) && v !== '', true] }, out),
   'file.reveal': (p, out) => fields(p, 'payload', { path: [(v) => isStr(v) && v !== '', true] }, out),
@@ -140,29 +161,43 @@ export function buildRequest(id, type, payload) {
 }
 
 /**
+ * @typedef {{cookies?: Cookies | null, hints?: Hints | null, page?: Page | null, browser?: Browser | null}} Session
+ * cookies absent: logged out, the host asks X as a guest.
+ */
+
+/**
  * The payload of download.start. Empty options are left out so that the
  * host's own settings apply.
- * @param {{space: string, cookies: Cookies, options?: Options, hints?: Hints | null}} a
+ * @param {{space: string, options?: Options} & Session} a
  */
-export function downloadStartPayload({ space, cookies, options = {}, hints }) {
+export function downloadStartPayload({ space, options = {}, ...session }) {
   /** @type {Options} */
   const opts = {};
   for (const [k, v] of Object.entries(options)) {
     if (v !== undefined && v !== null && v !== '' && v !== 0) /** @type {any} */ (opts)[k] = v;
   }
-  /** @type {any} */
-  const p = { space, cookies: { auth_token: cookies.auth_token, ct0: cookies.ct0 }, options: opts };
-  const h = cleanHints(hints);
-  if (h) p.hints = h;
-  return p;
+  return withSession({ space, options: opts }, session);
 }
 
-/** @param {{space: string, cookies: Cookies, hints?: Hints | null}} a */
-export function spaceInfoPayload({ space, cookies, hints }) {
-  /** @type {any} */
-  const p = { space, cookies: { auth_token: cookies.auth_token, ct0: cookies.ct0 } };
+/** @param {{space: string} & Session} a */
+export function spaceInfoPayload({ space, ...session }) {
+  return withSession({ space }, session);
+}
+
+/** @param {any} p @param {Session} s */
+function withSession(p, { cookies, hints, page, browser }) {
+  if (cookies) p.cookies = { auth_token: cookies.auth_token, ct0: cookies.ct0 };
   const h = cleanHints(hints);
   if (h) p.hints = h;
+  if (page?.audio_space) {
+    p.page = { audio_space: page.audio_space };
+    if (page.stream_status && page.media_key) Object.assign(p.page, { stream_status: page.stream_status, media_key: page.media_key });
+  }
+  if (browser && (browser.user_agent || browser.language)) {
+    p.browser = {};
+    if (browser.user_agent) p.browser.user_agent = browser.user_agent;
+    if (browser.language) p.browser.language = browser.language;
+  }
   return p;
 }
 
@@ -185,6 +220,7 @@ function checkError(e, where, out) {
 export function checkSpaceInfo(s, where, out) {
   fields(s, where, {
     id: [isStr, true], title: [isStr, true], state: [isStr, true], replayable: [(v) => typeof v === 'boolean', true],
+    status: [(v) => STATUSES.includes(v), false],
     host_name: [isStr, false], host_handle: [isStr, false], avatar_url: [isStr, false],
     started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true],
   }, out);

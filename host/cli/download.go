@@ -30,7 +30,7 @@ func (f *downloadFlags) set(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "o", ".", "output `folder`")
 	fs.StringVar(&f.format, "format", "m4a", "m4a (the original audio, no re-encode) or mp3")
 	fs.StringVar(&f.template, "name-template", naming.DefaultTemplate, "file name `template`: {date} {time} {title} {host} {handle} {id} {state}")
-	fs.StringVar(&f.cookies, "cookies", "", "Netscape cookies.txt `file` with your x.com auth_token and ct0 (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0)")
+	fs.StringVar(&f.cookies, "cookies", "", "Netscape cookies.txt `file` with your x.com auth_token and ct0 (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0; else X is asked as a guest)")
 	fs.StringVar(&f.ffmpeg, "ffmpeg", "", "ffmpeg `path` (default: the one on PATH)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON event per line on stdout")
 	fs.BoolVar(&f.infoJSON, "write-info-json", false, "write the Space's metadata to <file>.info.json")
@@ -65,6 +65,10 @@ func runDownload(env *Env, args []string) int {
 	cookies, err := loadCookies(env, f.cookies)
 	if err != nil {
 		return fail(env, err)
+	}
+	guest := cookies == protocol.Cookies{}
+	if guest && !f.quiet && !f.json {
+		fmt.Fprintln(env.Stderr, "spacekeep: no x.com session given; asking X as a guest (--cookies helps if X refuses guests)")
 	}
 	out, err := filepath.Abs(f.out)
 	if err != nil {
@@ -107,7 +111,7 @@ func runDownload(env *Env, args []string) int {
 	events.finish()
 	if final.Type != protocol.TypeJobDone {
 		if !f.json {
-			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", oneLine(cliMessage(final)))
+			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", oneLine(cliMessage(final, guest)))
 		}
 		return protocol.ExitCodes[final.Code]
 	}
@@ -122,8 +126,12 @@ func runDownload(env *Env, args []string) int {
 }
 
 // cliMessage words a failure for the command line, where the session comes
-// from a cookies file or the environment rather than the browser.
-func cliMessage(ev protocol.Event) string {
+// from a cookies file or the environment (or, without them, X is asked as
+// a guest) rather than the browser.
+func cliMessage(ev protocol.Event, guest bool) string {
+	if ev.Code == protocol.CodeAuth && guest {
+		return "X did not let a guest (no x.com session) download this Space. Export your x.com cookies from a browser where you are logged in (--cookies cookies.txt) or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0, then try again."
+	}
 	if ev.Code == protocol.CodeAuth {
 		return "X refused this x.com session: the auth_token and ct0 cookies are wrong or expired. Export them again from a browser where you are logged in to x.com (--cookies cookies.txt) or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0."
 	}
@@ -165,8 +173,11 @@ func loadCookies(env *Env, file string) (protocol.Cookies, error) {
 	if c, ok := cookiefile.FromEnv(env.Getenv); ok {
 		return c, nil
 	}
-	return protocol.Cookies{}, protocol.Errorf(protocol.CodeAuth,
-		"No x.com session: pass --cookies cookies.txt (exported from a browser where you are logged in to x.com) or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0. The browser extension does this for you.")
+	if strings.TrimSpace(env.Getenv(cookiefile.EnvAuthToken)) != "" || strings.TrimSpace(env.Getenv(cookiefile.EnvCT0)) != "" {
+		return protocol.Cookies{}, protocol.Errorf(protocol.CodeAuth,
+			"Half an x.com session: set both SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0 (or neither, to ask X as a guest).")
+	}
+	return protocol.Cookies{}, nil // no session: X is asked as a guest
 }
 
 // cacheRoot is where chunks wait until the merge: $SPACEKEEP_CACHE_DIR, else

@@ -203,7 +203,7 @@ func TestDownloadExitCodesTellFailuresApart(t *testing.T) {
 	}{
 		{fakex.NoReplayID, nil, protocol.CodeNotReplayable, nil},
 		{"1AAAAAAAAAAAA", nil, protocol.CodeNotFound, nil},
-		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=", "SPACEKEEP_CT0="}, protocol.CodeAuth, nil},
+		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN="}, protocol.CodeAuth, nil}, // half a session
 		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=wrongwrongwrong"}, protocol.CodeAuth, nil},
 		{fakex.DemoID, []string{"SPACEKEEP_FFMPEG=/nonexistent/ffmpeg"}, protocol.CodeFFmpegMissing, []string{"--format", "mp3"}},
 		{"https://example.com/not-a-space", nil, protocol.CodeBadRequest, nil},

@@ -191,12 +191,12 @@ func TestNativeHostCancelAndEOFKeepTheCache(t *testing.T) {
 	}
 }
 
-func TestNativeHostRefusesWithoutCookies(t *testing.T) {
+func TestNativeHostRefusesHalfASession(t *testing.T) {
 	f := newFixture(t, fakex.Options{})
 	h := f.startHost()
 	h.until("hello", isType("hello"))
 	req := f.startRequest(fakex.DemoID)
-	req["payload"].(map[string]any)["cookies"] = map[string]string{}
+	req["payload"].(map[string]any)["cookies"] = map[string]string{"ct0": f.ct0}
 	h.send(req)
 	reply := h.until("reply", func(m map[string]any) bool { return m["id"] != nil })
 	e, _ := reply["error"].(map[string]any)

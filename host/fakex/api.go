@@ -33,6 +33,8 @@ func (s *Server) apiHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /i/api/graphql/{queryId}/AudioSpaceById", s.audioSpaceByID)
 	mux.HandleFunc("GET /i/api/1.1/live_video_stream/status/{mediaKey}", s.streamStatus)
+	mux.HandleFunc("POST /1.1/guest/activate.json", s.activateGuest)
+	mux.HandleFunc("/__fakex/{what}", s.control)
 	mux.HandleFunc("/i/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorsBody(34, "Sorry, that page does not exist."))
 	})
@@ -101,6 +103,9 @@ func (s *Server) guard(w http.ResponseWriter, r *http.Request) bool {
 	s.mu.Lock()
 	_, valid := s.sessions[cookieValue(at, err1)]
 	s.mu.Unlock()
+	if !valid && r.Header.Get("x-guest-token") != "" {
+		return s.guestGuard(w, r)
+	}
 	if !valid {
 		writeJSON(w, http.StatusUnauthorized, errorsBody(32, "Could not authenticate you."))
 		return false
@@ -121,6 +126,9 @@ func cookieValue(c *http.Cookie, err error) string {
 
 // pageQueryID is the queryId the web app currently uses: the newest live one.
 func (s *Server) pageQueryID() string {
+	if d := s.drift(); d != "" {
+		return d
+	}
 	for _, q := range s.opts.QueryIDs {
 		if !slices.Contains(s.opts.DeadQueryIDs, q) {
 			return q
@@ -145,7 +153,11 @@ func (s *Server) pageFeatures() string {
 
 func (s *Server) audioSpaceByID(w http.ResponseWriter, r *http.Request) {
 	qid := r.PathValue("queryId")
-	if !slices.Contains(s.opts.QueryIDs, qid) || slices.Contains(s.opts.DeadQueryIDs, qid) {
+	if d := s.drift(); d != "" && s.driftRefuses(r, qid) {
+		w.WriteHeader(http.StatusNotFound) // as for a stale queryId
+		return
+	}
+	if d := s.drift(); d == "" && (!slices.Contains(s.opts.QueryIDs, qid) || slices.Contains(s.opts.DeadQueryIDs, qid)) {
 		// A stale queryId: X answers 404 with an empty body.
 		w.WriteHeader(http.StatusNotFound)
 		return
@@ -343,6 +355,10 @@ func (s *Server) audioSpaceJSON(sp *space) map[string]any {
 }
 
 func (s *Server) streamStatus(w http.ResponseWriter, r *http.Request) {
+	if s.driftRefuses(r, "") {
+		writeJSON(w, http.StatusNotFound, errorsBody(34, "Sorry, that page does not exist."))
+		return
+	}
 	if !s.guard(w, r) {
 		return
 	}

@@ -66,15 +66,26 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <p data-testid="space-state">{{.State}}{{if .Replayable}} · replay available{{end}}</p>
 {{else}}<h1>This Space does not exist</h1>{{end}}
 <p id="api-status">loading…</p>
+<button type="button" id="play" data-testid="play">Play</button> <span id="play-status"></span>
 <ul data-testid="other-spaces">
 {{range .Links}}<li><a href="https://x.com/i/spaces/{{.ID}}">{{.Title}}</a></li>
 {{end}}</ul>
 </main>
 <script>
 // Like the real web app: call AudioSpaceById with the current queryId and
-// features, so that an extension's webRequest observer sees fresh values.
+// features, so that an extension's webRequest observer sees fresh values,
+// and live_video_stream/status once the user presses play. Each call
+// carries a fresh x-client-transaction-id, as X's own script computes.
+// Every message this page's window receives is kept in window.__messages,
+// so tests can prove nothing secret ever reaches the page's world.
+window.__messages = [];
+window.addEventListener("message", (e) => {
+  try { window.__messages.push(JSON.stringify(e.data)); } catch (_) { window.__messages.push(String(e.data)); }
+});
 (function () {
   const m = document.cookie.match(/(?:^|;\s*)ct0=([^;]+)/);
+  const tid = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(70)))).replace(/=+$/, "");
+  let mediaKey = "";
   const variables = {id: {{.ID}}, isMetatagsQuery: true, withReplays: true, withListeners: true};
   const url = "/i/api/graphql/" + {{.QueryID}} + "/AudioSpaceById?variables=" +
     encodeURIComponent(JSON.stringify(variables)) + "&features=" + encodeURIComponent({{.Features}});
@@ -83,11 +94,26 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!DOCTYPE html>
     "x-csrf-token": m ? m[1] : "",
     "x-twitter-auth-type": "OAuth2Session",
     "x-twitter-active-user": "yes",
+    "x-client-transaction-id": tid(),
     "content-type": "application/json"
   }}).then(r => r.json().then(j => {
     const md = j && j.data && j.data.audioSpace && j.data.audioSpace.metadata;
+    if (md) mediaKey = md.media_key || "";
     document.getElementById("api-status").textContent = r.status + " " + (md ? md.state : "no data");
   })).catch(e => { document.getElementById("api-status").textContent = "error " + e; });
+  // The player asks for the stream with XMLHttpRequest, as X's does.
+  document.getElementById("play").addEventListener("click", () => {
+    const x = new XMLHttpRequest();
+    x.open("GET", "/i/api/1.1/live_video_stream/status/" + encodeURIComponent(mediaKey) +
+      "?client=web&use_syndication_guest_id=false&cookie_set_host=x.com");
+    x.withCredentials = true;
+    x.setRequestHeader("authorization", "Bearer " + {{.Bearer}});
+    x.setRequestHeader("x-csrf-token", m ? m[1] : "");
+    x.setRequestHeader("x-client-transaction-id", tid());
+    x.responseType = "json";
+    x.onload = () => { document.getElementById("play-status").textContent = x.status + (x.response && x.response.source ? " playing" : " no stream"); };
+    x.send();
+  });
 })();
 </script>
 </body></html>

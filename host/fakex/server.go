@@ -46,6 +46,10 @@ type Options struct {
 	QueryIDs []string
 	// DeadQueryIDs answer 404, as stale queryIds do.
 	DeadQueryIDs []string
+	// PageQueryID drifts the API from the start (see SetDrift); RefuseGuests
+	// refuses guests from the start (see SetRefuseGuests).
+	PageQueryID  string
+	RefuseGuests bool
 	// RateLimitFirst makes the first N API calls answer 429 with
 	// x-rate-limit-reset one second ahead.
 	RateLimitFirst int
@@ -84,6 +88,8 @@ type Server struct {
 	audioOnce sync.Once
 	audio     [][]byte
 	audioErr  error
+
+	oracle oracle // guests and drift (oracle.go)
 
 	mu          sync.Mutex
 	spaces      map[string]*space // by Space id

@@ -130,7 +130,7 @@ func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if req.Cookies.AuthToken == "" || req.Cookies.CT0 == "" {
+	if (req.Cookies.AuthToken == "") != (req.Cookies.CT0 == "") { // none at all: a guest
 		return "", protocol.NewError(protocol.CodeAuth, nil)
 	}
 	m.cfg.Secret(req.Cookies.AuthToken)
@@ -357,7 +357,7 @@ func (m *Manager) SpaceInfo(ctx context.Context, q protocol.SpaceQuery) (protoco
 	}
 	m.cfg.Secret(q.Cookies.AuthToken)
 	m.cfg.Secret(q.Cookies.CT0)
-	c, err := m.apiClient(q.Cookies, q.Hints)
+	c, err := m.apiClient(q.Cookies, q.Hints, q.Page, q.Browser)
 	if err != nil {
 		return protocol.SpaceInfo{}, err
 	}

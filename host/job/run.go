@@ -60,8 +60,8 @@ func (r *runner) spaceInfo() *protocol.SpaceInfo {
 	return &info
 }
 
-func (m *Manager) apiClient(c protocol.Cookies, hints *protocol.APIHints) (*xapi.Client, error) {
-	return xapi.New(c, xapi.Options{Base: m.cfg.APIBase, HTTP: m.cfg.APIClient, Hints: hints, Log: m.cfg.Log})
+func (m *Manager) apiClient(c protocol.Cookies, hints *protocol.APIHints, page *protocol.PageAnswers, b *protocol.Browser) (*xapi.Client, error) {
+	return xapi.New(c, xapi.Options{Base: m.cfg.APIBase, HTTP: m.cfg.APIClient, Hints: hints, Page: page, Browser: b, Log: m.cfg.Log})
 }
 
 func (r *runner) run(ctx context.Context) (protocol.Event, error) {
@@ -71,7 +71,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); opt.Format == merge.FormatMP3 && err != nil {
 		return protocol.Event{}, err
 	}
-	api, err := r.m.apiClient(r.req.Cookies, r.req.Hints)
+	api, err := r.m.apiClient(r.req.Cookies, r.req.Hints, r.req.Page, r.req.Browser)
 	if err != nil {
 		return protocol.Event{}, err
 	}

@@ -120,7 +120,7 @@ func (s *session) downloadStart(payload json.RawMessage) (any, error) {
 	if req.Space == "" {
 		return nil, protocol.Errorf(protocol.CodeBadRequest, "download.start needs a space")
 	}
-	if req.Cookies.AuthToken == "" || req.Cookies.CT0 == "" {
+	if (req.Cookies.AuthToken == "") != (req.Cookies.CT0 == "") { // none at all: a guest
 		return nil, protocol.NewError(protocol.CodeAuth, nil)
 	}
 	st, err := s.loadSettings()

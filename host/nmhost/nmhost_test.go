@@ -302,9 +302,9 @@ func TestDownloadStartFillsSettingsAndForwardsEvents(t *testing.T) {
 	}
 	h := startHost(t, Options{SettingsDir: dir, ProgressInterval: time.Millisecond})
 	h.next() // hello
-	h.send(req(1, "download.start", map[string]any{"space": "1OyKAWgagpqJb"}))
+	h.send(req(1, "download.start", map[string]any{"space": "1OyKAWgagpqJb", "cookies": map[string]string{"auth_token": "onlyhalfasession"}}))
 	if r := h.nextReply(); errCode(r) != "auth_required" {
-		t.Fatalf("no cookies: %v", r)
+		t.Fatalf("half a session: %v", r)
 	}
 	h.send(req(2, "download.start", map[string]any{"space": "1OyKAWgagpqJb", "cookies": cookies, "options": map[string]any{"format": "m4a"}}))
 	r := h.next() // the reply comes before the job's first event

@@ -18,8 +18,12 @@ var missingFeatures = regexp.MustCompile(`cannot be null:\s*(.+)$`)
 
 // AudioSpaceByID asks X about the Space id. It walks the queryId fallback
 // list on 404/400, adds the feature flags X names in error 336 and retries,
-// and uses data that comes together with errors.
+// and uses data that comes together with errors. The page's own answer,
+// when one was given and passes its checks, is used instead of asking.
 func (c *Client) AudioSpaceByID(ctx context.Context, id string) (*Space, error) {
+	if sp, ok := c.givenSpace(id); ok {
+		return sp, nil
+	}
 	vars, err := json.Marshal(map[string]any{
 		"id": id, "isMetatagsQuery": true, "withReplays": true, "withListeners": true,
 	})
@@ -41,7 +45,7 @@ func (c *Client) AudioSpaceByID(ctx context.Context, id string) (*Space, error) 
 		return nil, c.classify(err)
 	}
 	return nil, &protocol.Error{Code: protocol.CodeAPIChanged,
-		Message: "X refused every known AudioSpaceById query id. Open the Space on x.com in the browser once (spacekeep learns the new id from the page) or update spacekeep.",
+		Message: "X refused every way spacekeep knows to ask about this Space (its API changed). In the browser: open the Space on x.com, press play, then try again (spacekeep then uses what the page received). Otherwise update spacekeep.",
 		Err:     lastErr}
 }
 
@@ -189,14 +193,22 @@ type StreamStatus struct {
 
 // Status asks X where the Space's audio is.
 func (c *Client) Status(ctx context.Context, mediaKey string) (*StreamStatus, error) {
-	if mediaKey == "" || strings.ContainsAny(mediaKey, "/?#% ") {
+	if !validMediaKey(mediaKey) {
 		return nil, protocol.Errorf(protocol.CodeAPIChanged, "X gave a strange media key for this Space")
+	}
+	if st, ok := c.givenStatus(mediaKey); ok {
+		return st, nil
 	}
 	q := url.Values{"client": {"web"}, "use_syndication_guest_id": {"false"}, "cookie_set_host": {"x.com"}}
 	body, err := c.get(ctx, "/i/api/1.1/live_video_stream/status/"+mediaKey, q)
 	if err != nil {
 		return nil, c.classify(err)
 	}
+	return parseStatus(body)
+}
+
+// parseStatus reads a live_video_stream/status answer.
+func parseStatus(body []byte) (*StreamStatus, error) {
 	var r struct {
 		Source struct {
 			Location              string `json:"location"`

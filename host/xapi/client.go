@@ -25,7 +25,9 @@ const Bearer = "AAAAAAAAAAAAAAAAAAAAANRILgAAAAAAnNwIzUejRCOuH5E6I8xnZz4puTs%3D1Z
 // DefaultBase is where X's API lives.
 const DefaultBase = "https://x.com"
 
-const userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+// UserAgent is what API calls present when the browser's own is not known
+// (the CLI): a current desktop Chrome, as X wants web clients to look (X-FACTS §7).
+const UserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
 
 // maxAPIBody bounds what we read of one API answer: real ones are a few KB.
 const maxAPIBody = 8 << 20
@@ -36,6 +38,12 @@ type Client struct {
 	http    *http.Client
 	cookies protocol.Cookies
 	log     zerolog.Logger
+	// guest is set without cookies: calls carry a guest token instead (guest.go).
+	guest bool
+	// agent and lang are the browser's User-Agent and language (browser.go).
+	agent, lang string
+	// given holds the page's own answers, each used once (given.go).
+	given given
 
 	// QueryIDs are tried in order; a fresher one seen by the extension goes first.
 	QueryIDs []string
@@ -56,13 +64,22 @@ type Options struct {
 	HTTP *http.Client
 	// Hints are fresher API parameters seen by the extension.
 	Hints *protocol.APIHints
-	Log   zerolog.Logger
+	// Page are X's answers the x.com page received; used instead of asking
+	// X again, once each, when they pass the checks of given.go.
+	Page *protocol.PageAnswers
+	// Browser is the browser the session is from: its User-Agent and
+	// language go on every API call. Nil means UserAgent and en-US.
+	Browser *protocol.Browser
+	Log     zerolog.Logger
 }
 
-// New returns a client for the session in cookies. It refuses cookies that are
-// missing, because X would answer 401 and the user would not know why.
+// New returns a client for the session in cookies; without any cookie, a
+// client that asks X as a guest (X serves Spaces to guests, X-FACTS §7). It
+// refuses half a session, because X would answer 401 and the user would not
+// know why.
 func New(cookies protocol.Cookies, opt Options) (*Client, error) {
-	if cookies.AuthToken == "" || cookies.CT0 == "" {
+	guest := cookies.AuthToken == "" && cookies.CT0 == ""
+	if !guest && (cookies.AuthToken == "" || cookies.CT0 == "") {
 		missing := "auth_token"
 		if cookies.AuthToken != "" {
 			missing = "ct0"
@@ -92,6 +109,7 @@ func New(cookies protocol.Cookies, opt Options) (*Client, error) {
 		base:        base,
 		http:        hc,
 		cookies:     cookies,
+		guest:       guest,
 		log:         opt.Log,
 		QueryIDs:    append([]string(nil), QueryIDs...),
 		Features:    DefaultFeatures(),
@@ -100,6 +118,8 @@ func New(cookies protocol.Cookies, opt Options) (*Client, error) {
 		now:         time.Now,
 	}
 	c.applyHints(opt.Hints)
+	c.applyBrowser(opt.Browser)
+	c.given = newGiven(opt.Page)
 	return c, nil
 }
 
@@ -156,7 +176,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values) ([]byte
 	u.RawQuery = query.Encode()
 	waited := time.Duration(0)
 	for attempt := 0; ; attempt++ {
-		body, err := c.do(ctx, &u)
+		body, err := c.call(ctx, &u)
 		var ae *apiError
 		if !errors.As(err, &ae) {
 			return body, err
@@ -244,14 +264,20 @@ func sameHostRedirect(req *http.Request, via []*http.Request) error {
 // when the request goes to an API host: they are the user's account.
 func (c *Client) authorize(req *http.Request) {
 	req.Header.Set("Authorization", "Bearer "+Bearer)
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("User-Agent", c.agent)
 	req.Header.Set("Referer", "https://x.com/")
 	req.Header.Set("Accept", "*/*")
-	req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+	req.Header.Set("Accept-Language", acceptLanguage(c.lang))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("x-twitter-active-user", "yes")
-	req.Header.Set("x-twitter-client-language", "en")
+	req.Header.Set("x-twitter-client-language", clientLanguage(c.lang))
 	if !c.cookieHost(req.URL) {
+		return
+	}
+	if c.guest {
+		if tok := c.guestToken(); tok != "" {
+			req.Header.Set("x-guest-token", tok)
+		}
 		return
 	}
 	req.Header.Set("x-twitter-auth-type", "OAuth2Session")

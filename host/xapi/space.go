@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // States a Space can be in, as X names them.
@@ -210,4 +212,18 @@ func (r *rawAudioSpace) space(id string) *Space {
 		s.Creator = s.Admins[0]
 	}
 	return s
+}
+
+// Status is the Space's state in neutral words (protocol.Status*): what the
+// rest of spacekeep and the extension read instead of X's names.
+func (s *Space) Status() string {
+	switch s.State {
+	case StateNotStarted:
+		return protocol.StatusScheduled
+	case StateRunning:
+		return protocol.StatusLive
+	case StateCanceled:
+		return protocol.StatusCanceled
+	}
+	return protocol.StatusEnded // Ended, TimedOut (the host dropped), and any newer end
 }

@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { launch, openPopup, requireChromium, EXT_ORIGIN } from './lib/chromium.mjs';
-import { startFakex, requireBinaries } from './lib/fakex.mjs';
+import { startFakex, requireBinaries, fakeControl, hostCalls } from './lib/fakex.mjs';
 import { installForChromium } from './lib/host.mjs';
 import { tmp, hostEnv, spaceOf, assertAudio, waitUntil, hostLog } from './lib/common.mjs';
 import { SCREENSHOTS, DEMO_SPACE } from './lib/paths.mjs';
@@ -36,8 +36,6 @@ describe('Chromium with the host installed', () => {
 
   /** The id of the x.com tab, as the extension sees it. */
   const tabId = () => b.worker.evaluate(async () => (await chrome.tabs.query({ url: 'https://x.com/*' }))[0]?.id);
-  /** Requests sent to the host so far. */
-  const sentToHost = () => b.worker.evaluate(() => /** @type {any} */ (globalThis).spacekeep.native.nextId);
   /** The background's jobs. */
   const jobs = () => b.worker.evaluate(() => /** @type {any} */ (globalThis).spacekeep.snapshot().jobs);
 
@@ -92,6 +90,11 @@ describe('Chromium with the host installed', () => {
     } finally {
       await popup.close();
     }
+    // X saw the host as the browser whose session it carried.
+    const ua = await tab.evaluate(() => navigator.userAgent);
+    const calls = (await hostCalls(fake)).filter((c) => c.path.startsWith('/i/api/'));
+    assert.ok(calls.length > 0, 'the host called the API');
+    for (const c of calls) assert.equal(c.user_agent, ua, `${c.path}: the browser's User-Agent`);
   });
 
   test('popup: closing and reopening keeps the jobs', async () => {
@@ -101,6 +104,46 @@ describe('Chromium with the host installed', () => {
       assert.equal(await popup.evaluate(`!!document.querySelector('#jobs .job.done .job-reveal') && !!document.querySelector('#jobs .job.done .job-open')`), true);
     } finally {
       await popup.close();
+    }
+  });
+
+  test('X drifted (every queryId we know refused): the download from the Space page uses the page\'s own answers', async () => {
+    const id = '1YpKkgBNdmaKj'; // tw_playlist_<n>.m3u8
+    const before = (await hostCalls(fake)).length;
+    await fakeControl(fake, '/__fakex/mode?drift=on', 'POST');
+    try {
+      await tab.goto(`https://x.com/i/spaces/${id}`);
+      await tab.waitForFunction(() => document.getElementById('api-status')?.textContent?.startsWith('200'));
+      await tab.click('#play'); // the player asks for the stream: its answer is what the host needs
+      await tab.waitForFunction(() => document.getElementById('play-status')?.textContent === '200 playing');
+      await waitUntil(() => b.worker.evaluate(async (id) => {
+        const a = /** @type {any} */ ((await chrome.storage.session.get('answers')).answers);
+        const key = a?.spaces?.[id]?.media_key;
+        return key && a.statuses?.[key];
+      }, id), 'the page\'s answers in the background');
+      const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+      try {
+        await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+        assert.equal(await popup.evaluate(`document.getElementById('space-title').textContent`), spaceOf(fake, id).title,
+          `space.info failed: ${await popup.evaluate(`document.getElementById('space-note').textContent`)}\n${hostLog(home)}`);
+        await popup.evaluate(`document.getElementById('download').click()`);
+        const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the drifted job', 90000);
+        assert.equal(j.stage, 'done', `drifted download failed: ${j.code} ${j.message}\n${hostLog(home)}`);
+        assertAudio(j.path, 0);
+      } finally {
+        await popup.close();
+      }
+      const asked = (await hostCalls(fake)).slice(before).filter((c) => c.path.includes('AudioSpaceById') || c.path.includes('live_video_stream'));
+      assert.equal(asked.length, 0, `the host asked X though the page had: ${JSON.stringify(asked)}`);
+      // Nothing of the session reached the page's world or the log.
+      const auth = await b.worker.evaluate(async () => (await chrome.cookies.get({ url: 'https://x.com/', name: 'auth_token' }))?.value);
+      assert.ok(auth && auth.length > 10, 'the session cookie exists');
+      const seen = await tab.evaluate(() => /** @type {any} */ (window).__messages);
+      assert.ok(seen.some((/** @type {string} */ m) => m.includes('AudioSpaceById')), 'the page-world script passed the answers on');
+      assert.ok(!seen.some((/** @type {string} */ m) => m.includes(auth)), 'no cookie in any message the page saw');
+      assert.ok(!hostLog(home, 100000).includes(auth), 'no cookie in the host log');
+    } finally {
+      await fakeControl(fake, '/__fakex/mode?drift=off', 'POST');
     }
   });
 
@@ -215,20 +258,46 @@ describe('Chromium with the host installed', () => {
     }
   });
 
-  test('not logged in: the popup says to log in and asks the host nothing', async () => {
-    await tab.goto(`https://x.com/i/spaces/${DEMO_SPACE}?logged_out=1`);
-    const before = await sentToHost();
-    const popup = await openPopup(b, `https://x.com/i/spaces/${DEMO_SPACE}`);
+  test('not logged in, X serves guests: the popup offers the download, the host asks as a guest, a file', async () => {
+    const id = '1vOxwjaWEPgJB'; // TimedOut, with a replay
+    await tab.goto(`https://x.com/i/spaces/${id}?logged_out=1`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
     try {
-      await popup.waitFor(`document.body.dataset.view === 'problem'`, { what: 'the problem panel' });
-      assert.equal(await popup.evaluate(`document.getElementById('problem').dataset.code`), 'auth_required');
-      assert.match(await popup.evaluate(`document.getElementById('problem-message').textContent`), /Log in to x\.com/);
-      assert.equal(await popup.evaluate(`document.getElementById('problem-login').hidden`), false);
-      await popup.screenshot(shot('logged-out'));
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      assert.equal(await popup.evaluate(`document.getElementById('space-title').textContent`), spaceOf(fake, id).title,
+        `space.info as a guest failed: ${await popup.evaluate(`document.getElementById('space-note').textContent`)}\n${hostLog(home)}`);
+      assert.match(await popup.evaluate(`document.getElementById('space-note').textContent`), /not logged in.*logging in helps/);
+      await popup.screenshot(shot('guest'));
+      await popup.evaluate(`document.getElementById('download').click()`);
+      const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the guest job', 90000);
+      assert.equal(j.stage, 'done', `guest download failed: ${j.code} ${j.message}\n${hostLog(home)}`);
+      assertAudio(j.path, 0);
     } finally {
       await popup.close();
     }
-    assert.equal(await sentToHost(), before, 'no request reached the host');
+    const calls = await hostCalls(fake);
+    assert.ok(calls.some((c) => c.path === '/1.1/guest/activate.json'), 'the host asked for a guest token');
+    assert.ok(calls.some((c) => c.guest && !c.has_cookie), 'and called the API with it, without cookies');
+  });
+
+  test('not logged in, X refuses guests: the popup says so in plain words and offers the login', async () => {
+    const id = '1OwxWXgyRWaJQ';
+    await fakeControl(fake, '/__fakex/mode?guests=refuse', 'POST');
+    try {
+      await tab.goto(`https://x.com/i/spaces/${id}?logged_out=1`);
+      const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+      try {
+        await popup.waitFor(`document.body.dataset.view === 'problem'`, { what: 'the problem panel' });
+        assert.equal(await popup.evaluate(`document.getElementById('problem').dataset.code`), 'guest_refused');
+        assert.match(await popup.evaluate(`document.getElementById('problem-message').textContent`), /did not let a guest.*Log in to x\.com/);
+        assert.equal(await popup.evaluate(`document.getElementById('problem-login').hidden`), false);
+        await popup.screenshot(shot('logged-out'));
+      } finally {
+        await popup.close();
+      }
+    } finally {
+      await fakeControl(fake, '/__fakex/mode?guests=allow', 'POST');
+    }
   });
 });
 

@@ -17,6 +17,7 @@ const host = {
   /** @type {string[]} */ jobs: [],
   /** @type {any} */ port: null,
   installed: true,
+  refuseGuests: false,
   /** @param {any} m */
   emit(m) { for (const f of this.port.onMessage.ls) f(m); },
 };
@@ -40,7 +41,8 @@ const area = (/** @type {Record<string, any>} */ o) => ({
 const fake = {
   runtime: {
     lastError: /** @type {any} */ (undefined),
-    onConnect: event(), onInstalled: event(),
+    id: 'spacekeep-test-id',
+    onConnect: event(), onInstalled: event(), onMessage: event(),
     getURL: (/** @type {string} */ p) => `chrome-extension://id/${p}`,
     connectNative(/** @type {string} */ name) {
       assert.equal(name, 'com.spacekeep.host');
@@ -82,7 +84,9 @@ function answer(m) {
   const reply = (/** @type {any} */ result) => host.emit({ id: m.id, ok: true, result });
   switch (m.type) {
     case 'jobs.list': return reply({ jobs: host.jobs.map((job) => ({ type: 'job.progress', job, stage: 'queued' })) });
-    case 'space.info': return reply({ id: ID, title: 'Demo', state: 'Ended', replayable: true, url: `https://x.com/i/spaces/${ID}` });
+    case 'space.info':
+      if (!m.payload.cookies && host.refuseGuests) return host.emit({ id: m.id, ok: false, error: { code: 'auth_required', message: 'X did not let a guest see this Space.' } });
+      return reply({ id: ID, title: 'Demo', state: 'Ended', status: 'ended', replayable: true, url: `https://x.com/i/spaces/${ID}` });
     case 'download.start': {
       const job = `${m.payload.space}-${host.received.length}`;
       host.jobs.push(job);
@@ -131,8 +135,10 @@ const until = async (/** @type {() => any} */ f, what = 'condition') => {
 };
 
 /** @type {any} */ let sk;
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 before(async () => {
   /** @type {any} */ (globalThis).chrome = fake;
+  Object.defineProperty(globalThis, 'navigator', { value: { userAgent: UA, language: 'en-GB' }, configurable: true });
   await import('../../background.js');
   sk = /** @type {any} */ (globalThis).spacekeep;
   await sk.ready;
@@ -183,15 +189,53 @@ test('popup: inspect, download with the tab\'s cookies and hints, progress, done
   assert.ok(!stored.includes('A0') && !stored.includes('C0'), 'cookies never stored');
 });
 
-test('logged out in this cookie store: says so, asks the host nothing', async () => {
-  const before = host.received.length;
+test('logged out in this cookie store: the host asks X as a guest; refused guests say so', async () => {
   const p = popup();
   const r = await p.call('inspect', { tabId: 2 });
-  assert.equal(r.result.status, 'logged_out');
+  assert.equal(r.result.status, 'ready');
+  assert.equal(r.result.guest, true);
+  const q = host.received.filter((m) => m.type === 'space.info').at(-1);
+  assert.equal(q.payload.cookies, undefined, 'no cookies: a guest');
+  assert.deepEqual(q.payload.browser, { user_agent: UA, language: 'en-GB' });
   const d = await p.call('download', { tabId: 2 });
-  assert.equal(d.ok, false);
-  assert.equal(d.error.code, 'auth_required');
-  assert.equal(host.received.length, before);
+  assert.equal(d.ok, true, JSON.stringify(d));
+  assert.equal(host.received.filter((m) => m.type === 'download.start').at(-1).payload.cookies, undefined);
+  host.refuseGuests = true;
+  try {
+    const refused = await p.call('inspect', { tabId: 2, fresh: true });
+    assert.equal(refused.result.status, 'guest_refused');
+  } finally {
+    host.refuseGuests = false;
+  }
+});
+
+test('X\'s own answers on the page go with space.info and download.start, checked', async () => {
+  const sender = { id: 'spacekeep-test-id', tab: tabs[1], url: tabs[1].url };
+  const vars = encodeURIComponent(JSON.stringify({ id: ID }));
+  const audio = { data: { audioSpace: { metadata: { rest_id: ID, state: 'Ended', media_key: '28_123', title: 'Demo' } } } };
+  const status = { source: { location: 'https://prod-fastly-us-east-1.video.pscp.tv/x/audio-space/playlist_1.m3u8' } };
+  const other = { data: { audioSpace: { metadata: { rest_id: '1RDGlAegVZmJL', state: 'Ended', media_key: '28_9' } } } };
+  const send = (/** @type {any} */ msg, /** @type {any} */ from = sender) => fake.runtime.onMessage.dispatch(msg, from);
+  // Not ours, not x.com, not about the Space the call asked for, not the right shape: ignored.
+  send({ type: 'x-answer', kind: 'audio_space', url: `/i/api/graphql/QID_1/AudioSpaceById?variables=${vars}`, answer: audio }, { ...sender, id: 'another-extension' });
+  send({ type: 'x-answer', kind: 'audio_space', url: `/i/api/graphql/QID_1/AudioSpaceById?variables=${vars}`, answer: audio }, { ...sender, url: 'https://evil.example/', tab: tabs[3] });
+  send({ type: 'x-answer', kind: 'audio_space', url: `/i/api/graphql/QID_1/AudioSpaceById?variables=${vars}`, answer: other });
+  send({ type: 'x-answer', kind: 'audio_space', url: '/i/api/graphql/QID_1/Other', answer: audio });
+  send({ type: 'x-answer', kind: 'stream_status', url: '/i/api/1.1/live_video_stream/status/28_123', answer: { errors: [] } });
+  const p = popup();
+  await p.call('inspect', { tabId: 1, fresh: true });
+  assert.equal(host.received.filter((m) => m.type === 'space.info').at(-1).payload.page, undefined, 'nothing usable was given');
+  // The page's own answers, then play.
+  send({ type: 'x-answer', kind: 'audio_space', url: `/i/api/graphql/QID_1/AudioSpaceById?variables=${vars}&features=%7B%7D`, answer: audio });
+  await p.call('inspect', { tabId: 1, fresh: true });
+  assert.deepEqual(host.received.filter((m) => m.type === 'space.info').at(-1).payload.page, { audio_space: audio });
+  send({ type: 'x-answer', kind: 'stream_status', url: '/i/api/1.1/live_video_stream/status/28_123?client=web', answer: status });
+  const r = await p.call('download', { tabId: 1 });
+  assert.equal(r.ok, true, JSON.stringify(r));
+  const start = host.received.filter((m) => m.type === 'download.start').at(-1);
+  assert.deepEqual(start.payload.page, { audio_space: audio, stream_status: status, media_key: '28_123' });
+  assert.deepEqual(start.payload.browser, { user_agent: UA, language: 'en-GB' });
+  assert.ok(session.answers?.spaces?.[ID], 'kept in storage.session, where a restarted worker finds them');
 });
 
 test('x.com access withdrawn (Firefox): says so instead of "logged out"', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hintsFromUrl } from '../../lib/hints.js';
-import { formatBytes, formatDuration, formatWhen, normalizeState, spaceLength, formatSpeed } from '../../lib/format.js';
+import { formatBytes, formatDuration, formatWhen, spaceStatus, spaceLength, formatSpeed } from '../../lib/format.js';
 
 test('AudioSpaceById hints from the page request', () => {
   const features = { spaces_2022_h2_clipping: true, a_enabled: false };
@@ -21,11 +21,11 @@ test('formatting for people', () => {
   assert.equal(formatDuration(42), '0:42');
   assert.equal(formatDuration(7200.5), '2:00:01');
   assert.equal(formatDuration(undefined), '');
-  assert.equal(normalizeState('Running'), 'live');
-  assert.equal(normalizeState('NotStarted'), 'scheduled');
-  assert.equal(normalizeState('TimedOut'), 'ended');
-  assert.equal(normalizeState('Ended'), 'ended');
-  assert.equal(normalizeState(undefined), 'unknown');
+  for (const s of ['scheduled', 'live', 'ended', 'canceled']) assert.equal(spaceStatus({ status: s }), s);
+  // X's own words are the host's business: only the neutral status is read.
+  assert.equal(spaceStatus({ state: 'Running' }), 'unknown');
+  assert.equal(spaceStatus({ status: 'Running' }), 'unknown');
+  assert.equal(spaceStatus(undefined), 'unknown');
   assert.equal(spaceLength({ started_at: 1719590400000, ended_at: 1719597600000 }), 7200);
   assert.equal(spaceLength({}), undefined);
 });

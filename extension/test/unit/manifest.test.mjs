@@ -60,3 +60,22 @@ test('pack writes a Chrome zip and a Firefox xpi with per-browser manifests', ()
     assert.ok(!buf.includes(Buffer.from('test/')), `${f} holds no tests`);
   }
 });
+
+test('content scripts: only on Space pages; the page-world one reads no cookie and receives nothing', () => {
+  const cs = manifest.content_scripts;
+  assert.equal(cs.length, 2);
+  for (const c of cs) {
+    for (const m of c.matches) assert.match(m, /^https:\/\/(\*\.)?(x|twitter)\.com\/i\/spaces\/\*$/);
+    for (const f of c.js) assert.ok(existsSync(join(EXT, f)), `${f} exists`);
+    assert.equal(c.run_at, 'document_start');
+  }
+  const main = cs.find((/** @type {any} */ c) => c.world === 'MAIN');
+  assert.deepEqual(main.js, ['content/page-main.js']);
+  const src = readFileSync(join(EXT, main.js[0]), 'utf8');
+  assert.ok(!/cookie/i.test(src.replace(/^\s*\/\/.*$/gm, '')), 'the page-world script never touches cookies');
+  assert.ok(!/addEventListener\(\s*['"]message/.test(src) && !/onmessage/.test(src), 'the page-world script listens to no message: nothing flows into the page');
+  assert.ok(!/runtime|chrome\.|browser\./.test(src.replace(/^\s*\/\/.*$/gm, '')), 'the page-world script has no extension API');
+  const relay = cs.find((/** @type {any} */ c) => c.world !== 'MAIN');
+  assert.deepEqual(relay.js, ['content/relay.js']);
+  assert.ok(!/postMessage/.test(readFileSync(join(EXT, relay.js[0]), 'utf8')), 'the relay posts nothing into the page');
+});

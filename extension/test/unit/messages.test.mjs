@@ -55,6 +55,18 @@ test('download.start and space.info payloads we build are valid', () => {
   assert.deepEqual(validateRequest(buildRequest(2, 'space.info', q)), []);
 });
 
+test('logged out (no cookies), with the page\'s answers and the browser: as in the protocol example', () => {
+  const ex = examples().find((e) => e.name === 'download.start.request.json')?.data.payload;
+  const p = downloadStartPayload({ space: ex.space, cookies: null, options: {}, page: ex.page, browser: ex.browser });
+  assert.deepEqual(p, { space: ex.space, options: {}, page: ex.page, browser: ex.browser });
+  assert.deepEqual(validateRequest(buildRequest(3, 'download.start', p)), []);
+  // A status without its media key is not sent: the host could not match it.
+  const q = spaceInfoPayload({ space: ex.space, page: { audio_space: ex.page.audio_space, stream_status: ex.page.stream_status } });
+  assert.deepEqual(q, { space: ex.space, page: { audio_space: ex.page.audio_space } });
+  assert.throws(() => buildRequest(4, 'space.info', { space: ex.space, page: { audio_space: 'not an object' } }));
+  assert.throws(() => buildRequest(4, 'space.info', { space: ex.space, browser: { user_agent: 42 } }));
+});
+
 test('invalid requests are refused before they reach the host', () => {
   assert.throws(() => buildRequest(1, 'nope'));
   assert.throws(() => buildRequest(1, 'download.start', { space: 'x', cookies: { auth_token: '', ct0: 'y' } }));

@@ -1,7 +1,8 @@
 // Starts bin/fakex (the project's fake x.com) and reads its one JSON line:
 // {api_base, cdn_base, cert_file, auth_token, ct0, spaces: [{id, title, state, replayable, url}]}.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -45,4 +46,34 @@ export async function startFakex({ addr = '127.0.0.1:0', args = [] } = {}) {
       child.kill('SIGTERM');
     }),
   };
+}
+
+/**
+ * Calls the fake's test control (/__fakex/…) from node, trusting its certificate.
+ * @param {{info: any, port: number}} fake @param {string} path e.g. '/__fakex/mode?drift=on' @param {string} [method]
+ * @returns {Promise<any>}
+ */
+export function fakeControl(fake, path, method = 'GET') {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port: fake.port, path, method, ca: readFileSync(fake.info.cert_file) }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`fakex ${path}: HTTP ${res.statusCode} ${body}`));
+        try { resolve(JSON.parse(body)); } catch (e) { reject(e); }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * The API calls the host made (not the page's own: those carry Sec-Fetch-Mode).
+ * @param {{info: any, port: number}} fake
+ * @returns {Promise<{method: string, path: string, user_agent: string, accept_language: string, has_cookie: boolean, guest: boolean, from_page: boolean}[]>}
+ */
+export async function hostCalls(fake) {
+  return (await fakeControl(fake, '/__fakex/requests')).filter((/** @type {any} */ r) => !r.from_page);
 }
