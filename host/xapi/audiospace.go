@@ -185,6 +185,7 @@ type StreamStatus struct {
 	StreamType     string
 	SessionStatus  string
 	LifecycleToken string
+	ChatToken      string // for the chat service (captions); not an X credential
 }
 
 // Status asks X where the Space's audio is.
@@ -205,12 +206,14 @@ func (c *Client) Status(ctx context.Context, mediaKey string) (*StreamStatus, er
 			StreamType            string `json:"streamType"`
 		} `json:"source"`
 		LifecycleToken string `json:"lifecycleToken"`
+		ChatToken      string `json:"chatToken"`
 	}
 	if err := json.Unmarshal(body, &r); err != nil {
 		return nil, protocol.Errorf(protocol.CodeAPIChanged, "X's stream status is not JSON: %w", err)
 	}
 	st := &StreamStatus{Location: r.Source.Location, NoRedirect: r.Source.NoRedirectPlaybackURL,
-		StreamType: r.Source.StreamType, SessionStatus: r.Source.Status, LifecycleToken: r.LifecycleToken}
+		StreamType: r.Source.StreamType, SessionStatus: r.Source.Status, LifecycleToken: r.LifecycleToken,
+		ChatToken: r.ChatToken}
 	if st.Location == "" {
 		st.Location = st.NoRedirect
 	}
