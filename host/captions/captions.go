@@ -137,6 +137,6 @@ func stamp(sec float64, sep byte) string {
 
 // clock formats seconds as hh:mm:ss.
 func clock(sec float64) string {
-	s := int64(math.Max(sec, 0))
+	s := int64(math.Round(math.Max(sec, 0)*1000)) / 1000 // 4.9996 is 5, as stamp says
 	return fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
 }

@@ -36,6 +36,8 @@ type runner struct {
 	// latest is what X said last about the Space: a live recording's
 	// status checks update it while events are being sent.
 	latest atomic.Pointer[xapi.Space]
+	// chatToken opens the chat service, for the captions (keep.go).
+	chatToken string
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -91,6 +93,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
+	r.chatToken = st.ChatToken
 	plURL, err := xapi.PlaylistURL(st.Location)
 	if err != nil {
 		return protocol.Event{}, err
@@ -227,6 +230,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 
 	var last time.Time
 	merged := 0
+	spk := newSpeakerTrack(sp) // reads each chunk's Hydra tags as the merge takes it (speakers.go)
 	res, err := merge.Merge(ctx, nil, tmp, merge.Options{
 		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
 		Tags: tags(sp),
@@ -236,6 +240,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 			}
 			c := q.At(i)
 			merged = i + 1
+			spk.chunk(filepath.Join(dir, c.Name))
 			return filepath.Join(dir, c.Name), c.Duration, nil
 		},
 		Progress: func(done, _ int64) {
@@ -260,16 +265,13 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	if r.req.Options.WriteInfoJSON {
-		if err := writeInfo(final, r.latest.Load(), res.Duration); err != nil {
-			return protocol.Event{}, err
-		}
-	}
+	done := protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
+		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged}
+	r.keepRecord(ctx, opt, final, res.Duration, spk, &done) // captions, transcript, info JSON (keep.go)
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
-	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
-		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged}, nil
+	return done, nil
 }
 
 // output makes sure the output folder exists and names the file.
