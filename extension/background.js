@@ -275,7 +275,7 @@ async function startDownload(tab, ref, format) {
   const cookies = await sessionCookies(api.cookies, tab);
   const settings = await localSettings();
   const fmt = FORMATS.includes(/** @type {any} */ (format)) ? format : settings.format;
-  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt }, hints: await loadHints() });
+  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt, write_info_json: true }, hints: await loadHints() });
   const res = await native.request('download.start', payload);
   const info = infoCache.get(spaceId)?.info;
   setJobs(Jobs.addStarted(jobs, res.job, { space_id: spaceId, title: info?.title, space: info }));
