@@ -601,8 +601,9 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 	}
 	inOut := filepath.Join(out, "a b.m4a")
 	produced := filepath.Join(other, "made.m4a")
+	transcript := filepath.Join(other, "made.txt") // written beside the audio, listed in files
 	stranger := filepath.Join(other, "secret.txt")
-	for _, p := range []string{inOut, produced, stranger} {
+	for _, p := range []string{inOut, produced, transcript, stranger} {
 		os.WriteFile(p, []byte("x"), 0o644)
 	}
 	link := filepath.Join(out, "link")
@@ -610,7 +611,7 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 	op := &recOpener{}
 	h := startHost(t, Options{SettingsDir: dir, Opener: op, ProgressInterval: time.Millisecond})
 	h.next()
-	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "j", Path: produced})
+	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "j", Path: produced, Files: []string{produced, transcript}})
 	h.next()
 	cases := []struct {
 		typ, path string
@@ -618,6 +619,7 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 	}{
 		{"file.reveal", inOut, true},
 		{"file.open", produced, true},
+		{"file.open", transcript, true},
 		{"file.open", stranger, false},
 		{"file.open", link, false}, // a symlink out of the folder
 		{"file.reveal", out + "/../" + filepath.Base(other) + "/secret.txt", false},
@@ -632,7 +634,7 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 		}
 	}
 	h.finish()
-	if want := fmt.Sprint([]string{"reveal " + inOut, "open " + produced}); fmt.Sprint(op.calls) != want {
+	if want := fmt.Sprint([]string{"reveal " + inOut, "open " + produced, "open " + transcript}); fmt.Sprint(op.calls) != want {
 		t.Fatalf("opener calls %v, want %v", op.calls, want)
 	}
 }
