@@ -161,6 +161,9 @@ type Event struct {
 	// Files are every file written for the Space, absolute paths, the
 	// audio first (then captions, transcript, info JSON).
 	Files []string `json:"files,omitempty"`
+	// Warnings say what a finished job could not write beside the file
+	// (an info or caption sidecar); the file itself is complete.
+	Warnings []string `json:"warnings,omitempty"`
 
 	// Failed.
 	Code    Code   `json:"code,omitempty"`

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spacekeep/spacekeep/host/captions"
+	"github.com/spacekeep/spacekeep/host/naming"
 	"github.com/spacekeep/spacekeep/host/record"
 	"github.com/spacekeep/spacekeep/host/xapi"
 )
@@ -75,22 +78,31 @@ func readingTime(text string) float64 {
 	return min(max(0.4*float64(len(strings.Fields(text)))+0.8, 1.5), 8)
 }
 
-// writeCaptionFiles writes <base>.vtt (or .srt) and <base>.txt.
-func writeCaptionFiles(base, format string, cues []captions.Cue) ([]record.File, error) {
+// writeCaptionFiles writes the captions (.vtt or .srt) and the
+// transcript (.txt) beside the audio, by the sidecar rules.
+func writeCaptionFiles(audio, format string, cues []captions.Cue) ([]record.File, error) {
 	if format == "" {
 		format = captions.VTT
 	}
 	var files []record.File
-	f, err := writeSidecar(base+"."+format, func(w io.Writer) error { return captions.WriteSubtitles(w, format, cues) })
-	if err != nil {
-		return files, err
+	for _, f := range []struct {
+		ext, kind string
+		write     func(io.Writer) error
+	}{
+		{"." + format, record.KindCaptions, func(w io.Writer) error { return captions.WriteSubtitles(w, format, cues) }},
+		{".txt", record.KindTranscript, func(w io.Writer) error { return captions.WriteTranscript(w, cues) }},
+	} {
+		p, err := naming.WriteSidecar(audio, f.ext, f.write)
+		if err != nil {
+			return files, err
+		}
+		rf := record.File{Name: filepath.Base(p), Kind: f.kind}
+		if fi, err := os.Stat(p); err == nil {
+			rf.Size = fi.Size()
+		}
+		files = append(files, rf)
 	}
-	files = append(files, record.File{Name: f.name, Kind: record.KindCaptions, Size: f.size})
-	f, err = writeSidecar(base+".txt", func(w io.Writer) error { return captions.WriteTranscript(w, cues) })
-	if err != nil {
-		return files, err
-	}
-	return append(files, record.File{Name: f.name, Kind: record.KindTranscript, Size: f.size}), nil
+	return files, nil
 }
 
 // chatBase is where the chat service is: Config.ChatBase, else the API

@@ -15,9 +15,9 @@ const captionsTimeout = 3 * time.Minute
 
 // keepRecord writes what goes beside the audio once it is committed: the
 // captions and transcript (unless turned off), then the record (when
-// asked). It fills the done event's counts and files. Its failures never
-// fail the download: the audio is there; they are logged and named in the
-// record's missing.
+// asked). It fills the done event's counts, files and warnings. Its
+// failures never fail the download: the audio is there; they are warnings
+// and the record's missing.
 func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final string, duration float64, spk *speakerTrack, ev *protocol.Event) {
 	sres := spk.finish(duration)
 	files := []record.File{{Name: filepath.Base(final), Kind: record.KindAudio, Size: ev.Size}}
@@ -25,7 +25,6 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 	ev.Speakers = len(sres.talk)
 
 	var cres captionResult
-	base := baseName(final)
 	if r.req.Options.NoCaptions {
 		cres.missing = append(cres.missing, record.Missing{What: "captions", Why: "not asked for (--no-captions)"})
 	} else {
@@ -44,15 +43,20 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 				cres.missing = append(cres.missing, record.Missing{What: "captions", Why: "X has no captions for this Space"})
 			}
 		default:
-			wrote, err := writeCaptionFiles(base, opt.SubFormat, cres.cues)
+			var wrote []record.File
+			r.sidecar(&ev.Warnings, "captions file", func() error {
+				var err error
+				wrote, err = writeCaptionFiles(final, opt.SubFormat, cres.cues)
+				if err != nil {
+					cres.missing = append(cres.missing, record.Missing{What: "captions", Why: err.Error()})
+				}
+				return err
+			})
 			files = append(files, wrote...)
 			for _, f := range wrote {
 				ev.Files = append(ev.Files, filepath.Join(filepath.Dir(final), f.Name))
 			}
-			if err != nil {
-				r.log.Warn().Err(err).Msg("captions not written")
-				cres.missing = append(cres.missing, record.Missing{What: "captions", Why: err.Error()})
-			} else {
+			if len(wrote) > 0 {
 				ev.Captions = len(cres.cues)
 			}
 		}
@@ -64,10 +68,8 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 	if r.req.Options.NoChapters {
 		rec.Missing = append(rec.Missing, record.Missing{What: "chapters", Why: "not asked for (--no-chapters)"})
 	}
-	f, err := writeRecord(base, rec)
-	if err != nil {
-		r.log.Warn().Err(err).Msg("the info file was not written")
-		return
+	r.sidecar(&ev.Warnings, "info file", func() error { return writeInfoFile(final, rec) })
+	if n := len(rec.Files); n > 0 && rec.Files[n-1].Kind == record.KindInfo {
+		ev.Files = append(ev.Files, filepath.Join(filepath.Dir(final), rec.Files[n-1].Name))
 	}
-	ev.Files = append(ev.Files, filepath.Join(filepath.Dir(final), f.Name))
 }

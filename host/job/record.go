@@ -1,7 +1,6 @@
 package job
 
 import (
-	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -54,19 +53,6 @@ func status(state string) string {
 		return record.StatusCanceled
 	}
 	return record.StatusEnded
-}
-
-// writeRecord writes <base>.info.json and lists it among the record's files.
-func writeRecord(base string, rec *record.Record) (record.File, error) {
-	name := filepath.Base(base) + ".info.json"
-	// The record lists itself; its size is not known before it is written.
-	rec.Files = append(rec.Files, record.File{Name: name, Kind: record.KindInfo})
-	w, err := writeSidecar(base+".info.json", func(w io.Writer) error { return record.Encode(w, rec) })
-	if err != nil {
-		rec.Files = rec.Files[:len(rec.Files)-1]
-		return record.File{}, err
-	}
-	return record.File{Name: w.name, Kind: record.KindInfo, Size: w.size}, nil
 }
 
 // baseName is the audio's path without its extension: sidecars follow it.
