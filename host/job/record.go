@@ -1,8 +1,6 @@
 package job
 
 import (
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/record"
@@ -54,6 +52,3 @@ func status(state string) string {
 	}
 	return record.StatusEnded
 }
-
-// baseName is the audio's path without its extension: sidecars follow it.
-func baseName(audio string) string { return strings.TrimSuffix(audio, filepath.Ext(audio)) }

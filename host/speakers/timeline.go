@@ -68,6 +68,7 @@ type person struct {
 	total   float64 // seconds talked in closed runs
 	level   int
 	order   int // first seen
+	mark    int // the last sample that gave a level
 }
 
 // Timeline is built sample by sample; the zero value is not usable: New.
@@ -104,21 +105,20 @@ func (t *Timeline) Observe(at float64, levels []Level) {
 	}
 	t.n++
 	t.last = at
-	seen := make(map[string]bool, len(levels))
 	for _, l := range levels {
-		if l.ID == "" || seen[l.ID] {
-			continue
-		}
-		seen[l.ID] = true
 		p := t.people[l.ID]
+		if l.ID == "" || p != nil && p.mark == t.n {
+			continue // no id, or a second level for the same person
+		}
 		if p == nil {
 			p = &person{order: len(t.people)}
 			t.people[l.ID] = p
 		}
+		p.mark = t.n
 		t.set(p, at, l.Level)
 	}
-	for id, p := range t.people {
-		if !seen[id] {
+	for _, p := range t.people {
+		if p.mark != t.n {
 			t.set(p, at, 0)
 		}
 	}

@@ -72,7 +72,7 @@ func (e *ChatError) Unwrap() error { return e.Err }
 // error midway it returns the captions read so far with a *ChatError.
 func Captions(ctx context.Context, opt ChatOptions, chatToken string) ([]Caption, error) {
 	if chatToken == "" {
-		return nil, &ChatError{Stage: "access", Err: errors.New("X gave no chat token")}
+		return nil, &ChatError{Stage: "access", Err: errors.New("no chat token in the stream status")}
 	}
 	hc := opt.HTTP
 	if hc == nil {
