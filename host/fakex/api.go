@@ -333,14 +333,18 @@ func (s *Server) audioSpaceJSON(sp *space) map[string]any {
 	for i, p := range spec.Speakers {
 		speakers = append(speakers, participant(p, 100+i))
 	}
+	listeners := []map[string]any{}
+	for i, p := range spec.Listeners {
+		listeners = append(listeners, participant(p, 1000+i))
+	}
 	return map[string]any{
 		"metadata":      meta,
 		"is_subscribed": false,
 		"participants": map[string]any{
-			"total":     len(admins) + len(speakers) + spec.TotalLiveListeners,
+			"total":     len(admins) + len(speakers) + len(listeners) + spec.TotalLiveListeners,
 			"admins":    admins,
 			"speakers":  speakers,
-			"listeners": []any{},
+			"listeners": listeners,
 		},
 		"sharings": map[string]any{"items": []any{}, "slice_info": map[string]any{}},
 	}

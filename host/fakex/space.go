@@ -82,7 +82,7 @@ type SpaceSpec struct {
 	// Times; defaults derive from a fixed date (2024-06-28) so file names in
 	// demos are stable, or from now for live and scheduled Spaces.
 	StartedAt, EndedAt, ScheduledStart time.Time
-	Admins, Speakers                   []Participant
+	Admins, Speakers, Listeners        []Participant
 	TotalLiveListeners                 int
 	TotalReplayWatched                 int
 	// Talk is the speaking schedule the chunks' Hydra levels show; nil

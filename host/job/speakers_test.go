@@ -43,6 +43,8 @@ func talkSpace() fakex.SpaceSpec {
 			{Who: 1, At: -10, Text: "before the start"},
 			{Who: 2, At: 500, Text: "after the end"},
 		},
+		Admins:             []fakex.Participant{{DisplayName: "Co Host", ScreenName: "cohost"}},
+		Listeners:          []fakex.Participant{{DisplayName: "Lis Tener", ScreenName: "listener"}},
 		TotalLiveListeners: 17,
 	}
 }
@@ -177,6 +179,9 @@ func TestSpeakersCaptionsAndRecord(t *testing.T) {
 	}
 	if got := strings.Join(onStage, " "); got != "spacekeeper/Space Keeper ada/Ada Lovelace grace/Grace Hopper linus/Linus T" {
 		t.Errorf("on stage: %s", got)
+	}
+	if len(rec.CoHosts) != 1 || rec.CoHosts[0].Handle != "cohost" || len(rec.Listeners) != 1 || rec.Listeners[0].Name != "Lis Tener" {
+		t.Errorf("co-hosts %+v listeners %+v", rec.CoHosts, rec.Listeners)
 	}
 	if rec.Host.Handle != "spacekeeper" || len(rec.Speakers) != 3 || rec.Speakers[2].PeriscopeID == "" || rec.LiveListeners != 17 ||
 		rec.Status != record.StatusEnded || rec.Title != "Who said what" || math.Abs(rec.DurationS-90.24) > 0.1 {
