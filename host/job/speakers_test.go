@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
 	"github.com/spacekeep/spacekeep/host/record"
@@ -312,5 +313,40 @@ func TestBadHydraTagsKeepTheRest(t *testing.T) {
 	rec := readRecord(t, ev)
 	if len(rec.Turns) < 4 || !hasMissing(rec, "speakers", "could not be read") || !hasMissing(rec, "captions", "--no-captions") {
 		t.Errorf("turns %+v missing %+v", rec.Turns, rec.Missing)
+	}
+}
+
+// A live recording's captions are read once it ends, and cover what was said.
+func TestLiveRecordingCaptionsAfterTheEnd(t *testing.T) {
+	e := newEnv(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.LiveID, Title: "On air", State: fakex.StateRunning,
+		Chunks: 4, LiveInterval: 30 * time.Millisecond, HostName: "H", HostHandle: "h",
+		Captions: []fakex.CaptionSpec{{Who: 0, At: 1, Text: "We are live."}, {Who: 0, At: 9, Text: "Still live."}}})
+	id, err := e.m.Start(protocol.DownloadStart{Space: fakex.LiveID, Cookies: e.cookies, Options: protocol.Options{OutputDir: e.out, WriteInfoJSON: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitStage(id, protocol.StageRecording)
+	deadline := time.Now().Add(30 * time.Second)
+	for len(e.x.ChunkHits(fakex.LiveID)) < 8 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	for _, r := range e.x.Requests() {
+		if r.Listener == "chat" {
+			t.Fatalf("the chat service was asked while the Space was live: %s", r.Path)
+		}
+	}
+	if err := e.x.EndSpace(fakex.LiveID); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.m.Wait(t.Context(), id)
+	if err != nil || ev.Type != protocol.TypeJobDone {
+		t.Fatalf("the recording ended with %+v %v", ev, err)
+	}
+	cues := parseVTT(t, strings.TrimSuffix(ev.Path, ".m4a")+".vtt")
+	if len(cues) != 2 || cues[0].text != "We are live." || cues[1].voice != "@h" || math.Abs(cues[1].start-9) > 0.01 {
+		t.Errorf("cues %+v", cues)
+	}
+	if rec := readRecord(t, ev); rec.CaptionCount != 2 || len(rec.Turns) == 0 {
+		t.Errorf("record: %d captions, turns %+v", rec.CaptionCount, rec.Turns)
 	}
 }
