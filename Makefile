@@ -68,8 +68,8 @@ bench: build fakex
 
 # A whole download without an X account or a network: the fake x.com serves
 # a demo Space, the real host downloads it into $(DEMO_DIR).
+# It needs no ffmpeg: the m4a is written in Go (ffmpeg is only for mp3).
 demo:
-	@bash .ci/setup ffmpeg
 	$(MAKE) --no-print-directory build fakex
 	@bin/spacekeep install || echo "(The demo goes on without a browser; run 'make install' once a browser has started.)"
 	$(GO) run ./host/cmd/demo -bin bin/spacekeep -o "$(DEMO_DIR)"

@@ -362,7 +362,8 @@ function renderNative(s) {
     const view = describeError(code);
     banner.replaceChildren(el('span', '', view.message + ' '), el('code', '', view.command ?? INSTALL_COMMAND));
     banner.hidden = false;
-  } else if (n.connected && n.hello && n.hello.ffmpeg === false) {
+  } else if (n.connected && n.hello && n.hello.ffmpeg === false && /** @type {HTMLInputElement | null} */ (document.querySelector('input[name=format]:checked'))?.value === 'mp3') {
+    // Only mp3 needs ffmpeg.
     banner.textContent = describeError('ffmpeg_missing').message;
     banner.hidden = false;
   } else {

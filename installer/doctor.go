@@ -15,7 +15,8 @@ import (
 type Report = protocol.Doctor
 
 // Doctor checks every browser's registration and ffmpeg, and says what to
-// do about each problem. It changes nothing.
+// do about each problem. It changes nothing. ffmpeg is needed only for
+// mp3 (an m4a is written without it), so its absence is not a problem.
 func Doctor(ctx context.Context, e Env) Report {
 	rep := Report{Version: e.Version, OS: e.GOOS, LogFile: e.LogFile, Browsers: []protocol.DoctorBrowser{}}
 	if fi, err := os.Stat(e.BinaryPath()); err == nil && !fi.IsDir() {
@@ -39,7 +40,7 @@ func Doctor(ctx context.Context, e Env) Report {
 		rep.Problems = append(rep.Problems, "No browser has the spacekeep host registered: run 'spacekeep install'.")
 	}
 	rep.FFmpeg = checkFFmpeg(ctx)
-	if rep.FFmpeg.Problem != "" {
+	if rep.FFmpeg.Found && rep.FFmpeg.Problem != "" { // there, but broken: mp3 would fail
 		rep.Problems = append(rep.Problems, "ffmpeg: "+rep.FFmpeg.Problem)
 	}
 	rep.OK = len(rep.Problems) == 0
@@ -85,7 +86,7 @@ func (e Env) checkBrowser(b Browser) protocol.DoctorBrowser {
 func checkFFmpeg(ctx context.Context) protocol.DoctorFFmpeg {
 	path, err := merge.FindFFmpeg("")
 	if err != nil {
-		return protocol.DoctorFFmpeg{Problem: protocol.AsError(err).Message}
+		return protocol.DoctorFFmpeg{Problem: "not found: needed only for mp3 (m4a needs no ffmpeg). " + protocol.AsError(err).Message}
 	}
 	f := protocol.DoctorFFmpeg{Found: true, Path: path}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -103,6 +103,28 @@ func TestInstallFoundBrowsers(t *testing.T) {
 	}
 }
 
+// TestDoctorWithoutFFmpegIsWell: ffmpeg is needed only for mp3.
+func TestDoctorWithoutFFmpegIsWell(t *testing.T) {
+	e, _ := testEnv(t)
+	mkdirs(t, filepath.Join(e.Home, ".config/chromium"))
+	if _, err := Install(e, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("SPACEKEEP_FFMPEG", "")
+	rep := Doctor(context.Background(), e)
+	if !rep.OK || rep.FFmpeg.Found || !strings.Contains(rep.FFmpeg.Problem, "only for mp3") {
+		t.Fatalf("doctor without ffmpeg: ok %v, ffmpeg %+v, problems %v", rep.OK, rep.FFmpeg, rep.Problems)
+	}
+	// A broken ffmpeg is a problem: mp3 would fail with it.
+	broken := filepath.Join(t.TempDir(), "ffmpeg")
+	os.WriteFile(broken, []byte("#!/bin/sh\nexit 1\n"), 0o755)
+	t.Setenv("SPACEKEEP_FFMPEG", broken)
+	if rep := Doctor(context.Background(), e); rep.OK || rep.FFmpeg.Problem == "" {
+		t.Fatalf("doctor with a broken ffmpeg: %+v", rep)
+	}
+}
+
 func TestInstallTwiceAndRepairMovedBinary(t *testing.T) {
 	e, _ := testEnv(t)
 	mkdirs(t, filepath.Join(e.Home, ".config/google-chrome"))

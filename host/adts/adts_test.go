@@ -228,3 +228,31 @@ func BenchmarkClean(b *testing.B) {
 		}
 	}
 }
+
+func TestParseHeader(t *testing.T) {
+	// AAC-LC (profile 1), 48 kHz (index 3), stereo, 371 bytes, no CRC, 1 block.
+	n := 371
+	b := []byte{0xFF, 0xF1, 0x4C, 0x80 | byte(n>>11), byte(n >> 3), byte(n<<5) | 0x1F, 0xFC}
+	h, ok := ParseHeader(b)
+	if !ok || h.ObjectType != 2 || h.SampleRate != 48000 || h.SampleRateIndex != 3 || h.Channels != 2 ||
+		h.HeaderLen != 7 || h.Length != n || h.Blocks != 1 {
+		t.Fatalf("ParseHeader = %+v, %v", h, ok)
+	}
+	// With a CRC the header is 9 bytes; mono; 2 raw data blocks.
+	crc := append([]byte{}, b...)
+	crc[1] = 0xF0
+	crc[2] = 0x4C &^ 0x01
+	crc[3] = 0x40 | byte(n>>11)
+	crc[6] = 0xFD
+	if h, ok := ParseHeader(crc); !ok || h.HeaderLen != 9 || h.Channels != 1 || h.Blocks != 2 {
+		t.Fatalf("with CRC: %+v, %v", h, ok)
+	}
+	if _, ok := ParseHeader(b[:6]); ok {
+		t.Error("a short header parsed")
+	}
+	tiny := append([]byte{}, b...)
+	tiny[3], tiny[4], tiny[5] = 0x80, 0, 7<<5 // length 7: no payload
+	if _, ok := ParseHeader(tiny); ok {
+		t.Error("a frame without payload parsed")
+	}
+}

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "doctor", summary: "check the browser registration and ffmpeg", run: runDoctor})
+	register(&command{name: "doctor", summary: "check the browser registration and ffmpeg (for mp3)", run: runDoctor})
 }
 
 func runDoctor(env *Env, args []string) int {
@@ -67,7 +67,7 @@ func printDoctor(w io.Writer, rep protocol.Doctor) {
 	case rep.FFmpeg.Problem != "":
 		fmt.Fprintf(w, "ffmpeg: %s\n", rep.FFmpeg.Problem)
 	default:
-		fmt.Fprintf(w, "ffmpeg: %s (%s)\n", rep.FFmpeg.Path, rep.FFmpeg.Version)
+		fmt.Fprintf(w, "ffmpeg: %s (%s), used for mp3 only\n", rep.FFmpeg.Path, rep.FFmpeg.Version)
 	}
 	if rep.LogFile != "" {
 		fmt.Fprintf(w, "Log file: %s\n", rep.LogFile)

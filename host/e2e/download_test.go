@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -129,6 +130,44 @@ func TestDownloadPrintsThePathLast(t *testing.T) {
 	}
 }
 
+// TestDownloadM4AWithoutFFmpeg: the default format needs no ffmpeg at all.
+func TestDownloadM4AWithoutFFmpeg(t *testing.T) {
+	f := newFixture(t, fakex.Options{})
+	c := f.cmd("download", "-o", f.out, fakex.DemoID)
+	env := c.Env[:0:0]
+	for _, kv := range c.Env {
+		if !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, "SPACEKEEP_FFMPEG=") {
+			env = append(env, kv)
+		}
+	}
+	c.Env = append(env, "PATH="+t.TempDir()) // no ffmpeg, nor anything else
+	var o, e bytes.Buffer
+	c.Stdout, c.Stderr = &o, &e
+	if err := c.Run(); err != nil {
+		t.Fatalf("m4a with no ffmpeg on PATH: %v: %s", err, e.String())
+	}
+	lines := strings.Split(strings.TrimSpace(o.String()), "\n")
+	path := lines[len(lines)-1]
+	if !strings.HasSuffix(path, ".m4a") {
+		t.Fatalf("last line %q", path)
+	}
+	if err := testaudio.Verify(context.Background(), "ffmpeg", path, 20); err != nil {
+		t.Fatal(err)
+	}
+	assertFaststart(t, path)
+	// The cache is gone: neither the part file nor its audio data stayed.
+	var left []string
+	filepath.WalkDir(filepath.Join(f.home, "cache"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(d.Name(), "output.") {
+			left = append(left, p)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Fatalf("left in the cache: %v", left)
+	}
+}
+
 func TestDownloadJSONEventsAndMP3(t *testing.T) {
 	f := newFixture(t, fakex.Options{})
 	stdout, stderr, code := f.run("download", "--json", "--format", "mp3", "-o", f.out, fakex.TimedOutID)
@@ -165,15 +204,16 @@ func TestDownloadExitCodesTellFailuresApart(t *testing.T) {
 		space string
 		env   []string
 		code  protocol.Code
+		args  []string
 	}{
-		{fakex.NoReplayID, nil, protocol.CodeNotReplayable},
-		{"1AAAAAAAAAAAA", nil, protocol.CodeNotFound},
-		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=", "SPACEKEEP_CT0="}, protocol.CodeAuth},
-		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=wrongwrongwrong"}, protocol.CodeAuth},
-		{fakex.DemoID, []string{"SPACEKEEP_FFMPEG=/nonexistent/ffmpeg"}, protocol.CodeFFmpegMissing},
-		{"https://example.com/not-a-space", nil, protocol.CodeBadRequest},
+		{fakex.NoReplayID, nil, protocol.CodeNotReplayable, nil},
+		{"1AAAAAAAAAAAA", nil, protocol.CodeNotFound, nil},
+		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=", "SPACEKEEP_CT0="}, protocol.CodeAuth, nil},
+		{fakex.DemoID, []string{"SPACEKEEP_AUTH_TOKEN=wrongwrongwrong"}, protocol.CodeAuth, nil},
+		{fakex.DemoID, []string{"SPACEKEEP_FFMPEG=/nonexistent/ffmpeg"}, protocol.CodeFFmpegMissing, []string{"--format", "mp3"}},
+		{"https://example.com/not-a-space", nil, protocol.CodeBadRequest, nil},
 	} {
-		c := f.cmd("download", "-o", f.out, tc.space)
+		c := f.cmd(append(append([]string{"download"}, tc.args...), "-o", f.out, tc.space)...)
 		c.Env = append(c.Env, tc.env...)
 		var o, e bytes.Buffer
 		c.Stdout, c.Stderr = &o, &e
@@ -283,5 +323,37 @@ func TestRateLimitWaitIsShown(t *testing.T) {
 	}
 	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 1 || !strings.HasSuffix(lines[0], ".m4a") {
 		t.Errorf("stdout holds more than the path: %q", stdout)
+	}
+}
+
+// assertFaststart checks that the m4a's top-level boxes are ftyp, moov,
+// then mdat: the index first, so that the file plays while it streams.
+func assertFaststart(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	var types []string
+	for off := int64(0); off < fi.Size(); {
+		var hdr [16]byte
+		if _, err := f.ReadAt(hdr[:8], off); err != nil {
+			t.Fatalf("box header at %d: %v", off, err)
+		}
+		size := int64(binary.BigEndian.Uint32(hdr[:4]))
+		if size == 1 {
+			f.ReadAt(hdr[8:16], off+8)
+			size = int64(binary.BigEndian.Uint64(hdr[8:16]))
+		}
+		if size < 8 {
+			t.Fatalf("bad box size %d at %d", size, off)
+		}
+		types = append(types, string(hdr[4:8]))
+		off += size
+	}
+	if strings.Join(types, ",") != "ftyp,moov,mdat" {
+		t.Fatalf("%s: top-level boxes %v, want ftyp, moov, mdat", path, types)
 	}
 }

@@ -109,6 +109,7 @@ func TestCtrlCStopsALiveRecordingAndKeepsIt(t *testing.T) {
 	if err := testaudio.Verify(context.Background(), "ffmpeg", path, k); err != nil {
 		t.Fatalf("the kept recording is not its first chunks in order: %v", err)
 	}
+	assertFaststart(t, path)
 }
 
 func lastLine(s string) string {

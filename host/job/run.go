@@ -65,8 +65,8 @@ func (m *Manager) apiClient(c protocol.Cookies, hints *protocol.APIHints) (*xapi
 func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	opt := r.options()
 	r.progress(protocol.Event{Stage: protocol.StageResolving})
-	// Without ffmpeg there is no file: say so before fetching an hour of audio.
-	if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); err != nil {
+	// An mp3 needs ffmpeg: say so before fetching an hour of audio. An m4a is written in Go.
+	if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); opt.Format == merge.FormatMP3 && err != nil {
 		return protocol.Event{}, err
 	}
 	api, err := r.m.apiClient(r.req.Cookies, r.req.Hints)

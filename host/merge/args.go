@@ -12,8 +12,8 @@ import (
 
 // Formats Merge can write.
 const (
-	FormatM4A = "m4a" // AAC copied as is into an MP4 (iPod) container
-	FormatMP3 = "mp3" // re-encoded with LAME
+	FormatM4A = "m4a" // AAC copied as is into an MP4 (iPod) container, in Go
+	FormatMP3 = "mp3" // re-encoded with LAME by ffmpeg
 )
 
 // Tags are the metadata written into the output file.
@@ -24,6 +24,7 @@ type Tags struct {
 	Album       string
 	Date        string // YYYY-MM-DD
 	Comment     string // e.g. the Space's URL
+	Description string
 	EpisodeID   string // the Space id
 	Genre       string
 }
@@ -33,14 +34,14 @@ type Tags struct {
 func (t Tags) pairs() [][2]string {
 	return [][2]string{
 		{"title", t.Title}, {"artist", t.Artist}, {"album_artist", t.AlbumArtist},
-		{"album", t.Album}, {"date", t.Date}, {"comment", t.Comment},
+		{"album", t.Album}, {"date", t.Date}, {"comment", t.Comment}, {"description", t.Description},
 		{"episode_id", t.EpisodeID}, {"genre", t.Genre},
 	}
 }
 
-// buildArgs returns ffmpeg's arguments: the ADTS stream on stdin, the cover
+// buildArgs returns ffmpeg's arguments for an mp3: the ADTS stream on stdin, the cover
 // (if any) as a second input, tags and the output in one pass.
-func buildArgs(opt Options, format, out string, coverCodec string) []string {
+func buildArgs(opt Options, out string, coverCodec string) []string {
 	args := []string{"-hide_banner", "-nostats", "-loglevel", "error", "-y"}
 	if coverCodec != "" {
 		// With two inputs (audio + cover) ffmpeg reads each in a thread and
@@ -61,16 +62,8 @@ func buildArgs(opt Options, format, out string, coverCodec string) []string {
 			args = append(args, "-metadata", kv[0]+"="+v)
 		}
 	}
-	switch format {
-	case FormatMP3:
-		// ID3v2.3 is what most players read, cover art included.
-		args = append(args, "-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3", "-f", "mp3")
-	default:
-		// ipod = MP4 with the M4A brand. The index (moov) stays at the end,
-		// where addCover can grow it without moving the audio; local
-		// players do not need it in front.
-		args = append(args, "-c:a", "copy", "-f", "ipod")
-	}
+	// ID3v2.3 is what most players read, cover art included.
+	args = append(args, "-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3", "-f", "mp3")
 	return append(args, out)
 }
 

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"time"
@@ -19,14 +17,20 @@ import (
 
 // Options control Merge.
 type Options struct {
-	Format    string // FormatM4A (default) or FormatMP3
-	FFmpeg    string // ffmpeg to run; FindFFmpeg("") when empty
-	FFprobe   string // ffprobe to check the result; FFprobeFor(ffmpeg) when empty
-	Tags      Tags
-	CoverPath string // a JPEG or PNG (others are converted), or ""
+	Format  string // FormatM4A (default) or FormatMP3
+	FFmpeg  string // ffmpeg for mp3; FindFFmpeg("") when empty. m4a needs none.
+	FFprobe string // ffprobe to check an mp3; FFprobeFor(ffmpeg) when empty
+	Tags    Tags
+	// CoverPath is the cover art: a JPEG or PNG (an mp3 also takes others,
+	// converted by ffmpeg; an m4a leaves them out), or "".
+	CoverPath string
+	// Chapters, if set, is called once, when the m4a is finalized after the
+	// last chunk (a speaker timeline is only complete then), and its
+	// chapters go into the file. mp3 files have no chapters.
+	Chapters func() []Chapter
 	// ExpectedDuration is the sum of the playlist's EXTINF, in seconds; the
-	// output must match it within max(1 s, 0.1%). 0 skips this check (the
-	// output is still checked against the audio actually fed to ffmpeg).
+	// audio merged must match it within one AAC frame per chunk. 0 skips
+	// this check.
 	ExpectedDuration float64
 	// Progress, if set, is called after each chunk with the bytes of chunk
 	// files read so far and in all.
@@ -34,23 +38,33 @@ type Options struct {
 	// Ready, if set, is called before chunk i is read and blocks until it is
 	// on disk: the merge then runs while the chunks are still arriving, so
 	// that the file is ready moments after the last chunk. An error from
-	// Ready (the download failed) stops ffmpeg and is returned as is.
+	// Ready (the download failed) stops the merge and is returned as is.
 	Ready func(ctx context.Context, i int) error
 	// Source, if set, takes the place of the chunks list for a list that
 	// grows while the merge runs (a live recording): it blocks until chunk
 	// i is on disk and returns its path and its playlist duration (EXTINF),
-	// or io.EOF when the list ended before i. ExpectedDuration, when 0, is
-	// then the sum of the durations returned. Another error stops ffmpeg
-	// and is returned as is.
+	// or io.EOF when the list ended before i. Each chunk must hold its
+	// EXTINF of audio within one AAC frame; ExpectedDuration, when 0, is
+	// then the sum of the durations returned. Another error stops the
+	// merge and is returned as is.
 	Source func(ctx context.Context, i int) (path string, extinf float64, err error)
 	// TotalBytes is the chunks' size for Progress when Ready is set (the
 	// files are not all there to be measured); 0 if unknown.
 	TotalBytes int64
+	// Stall is how long ffmpeg (mp3) may write nothing while it has audio
+	// to encode before it is killed as hung; 0 means DefaultStall.
+	Stall time.Duration
+}
+
+// Chapter is a named point of the audio, for Options.Chapters.
+type Chapter struct {
+	Start float64 // seconds from the start of the file
+	Title string
 }
 
 // Result describes the file Merge wrote.
 type Result struct {
-	Duration float64 // seconds, as ffprobe reads it
+	Duration float64 // seconds: counted for an m4a, as ffprobe reads an mp3
 	Size     int64   // bytes
 }
 
@@ -61,9 +75,10 @@ const stderrTail = 4096
 const waitDelay = 5 * time.Second
 
 // Merge cleans each chunk file (junk and ID3 tags removed, see package adts)
-// and streams the ADTS audio, in the given order, into one ffmpeg that writes
-// out: a temporary path that the caller renames once Merge succeeds. Merge
-// never holds more than one chunk in memory. On failure out is removed.
+// and writes their audio, in the given order, to out: a temporary path that
+// the caller renames once Merge succeeds. An m4a is written in Go (package
+// mp4), an mp3 by ffmpeg. Merge never holds more than one chunk in memory.
+// On failure out is removed.
 func Merge(ctx context.Context, chunks []string, out string, opt Options) (res Result, err error) {
 	format, err := checkFormat(opt.Format)
 	if err != nil {
@@ -71,16 +86,6 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 	}
 	if len(chunks) == 0 && opt.Source == nil {
 		return res, protocol.Errorf(protocol.CodeBadPlaylist, "no chunks to merge")
-	}
-	ffmpeg, err := FindFFmpeg(opt.FFmpeg)
-	if err != nil {
-		return res, err
-	}
-	ffprobe := opt.FFprobe
-	if ffprobe == "" {
-		if ffprobe, err = FFprobeFor(ffmpeg); err != nil {
-			return res, err
-		}
 	}
 	total := opt.TotalBytes
 	if opt.Ready == nil && opt.Source == nil {
@@ -92,19 +97,6 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 			total += fi.Size()
 		}
 	}
-	cover := ""
-	if opt.CoverPath != "" {
-		if cover, err = coverCodec(opt.CoverPath); err != nil {
-			return res, err
-		}
-	}
-	// An m4a's JPEG or PNG cover goes in after ffmpeg, by addCover: as
-	// ffmpeg's second input it costs a third more time.
-	coverAfter := format == FormatM4A && cover == "copy"
-	if coverAfter {
-		cover = ""
-	}
-
 	defer func() {
 		if err != nil {
 			os.Remove(out) // never leave a half-written file behind
@@ -114,28 +106,43 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 	if src == nil {
 		src = listSource(chunks, opt.Ready)
 	}
-	var listed float64
-	counted := func(ctx context.Context, i int) (string, float64, error) {
-		p, d, err := src(ctx, i)
-		if err == nil {
-			listed += d
-		}
-		return p, d, err
+	if format == FormatM4A {
+		return mergeM4A(ctx, src, out, opt, total)
 	}
-	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, format, out, cover), counted, total, opt.Progress)
+	return mergeMP3(ctx, src, out, opt, total)
+}
+
+// mergeMP3 encodes the audio with ffmpeg and checks the file with ffprobe.
+func mergeMP3(ctx context.Context, src source, out string, opt Options, total int64) (res Result, err error) {
+	ffmpeg, err := FindFFmpeg(opt.FFmpeg)
 	if err != nil {
 		return res, err
 	}
-	if coverAfter {
-		if err = addCover(out, opt.CoverPath); err != nil {
-			return res, protocol.Errorf(protocol.CodeFFmpegFailed, "add the cover art: %w", err)
+	ffprobe := opt.FFprobe
+	if ffprobe == "" {
+		if ffprobe, err = FFprobeFor(ffmpeg); err != nil {
+			return res, err
 		}
 	}
-	expected := opt.ExpectedDuration
-	if expected == 0 && opt.Source != nil {
-		expected = listed
+	cover := ""
+	if opt.CoverPath != "" {
+		if cover, err = coverCodec(opt.CoverPath); err != nil {
+			return res, err
+		}
 	}
-	return verify(ctx, ffprobe, out, fed, expected)
+	stall := opt.Stall
+	if stall <= 0 {
+		stall = DefaultStall
+	}
+	var list chunkList
+	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, out, cover), src, total, opt.Progress, &list, stall, out)
+	if err != nil {
+		return res, err
+	}
+	if err := list.check(fed, opt.ExpectedDuration); err != nil {
+		return res, err
+	}
+	return verify(ctx, ffprobe, out, fed)
 }
 
 // listSource serves a fixed list of chunk files, waiting on ready if set.
@@ -153,82 +160,42 @@ func listSource(chunks []string, ready func(context.Context, int) error) func(co
 	}
 }
 
-// runFFmpeg starts ffmpeg, feeds it the cleaned chunks and waits for it.
-// It returns the seconds of audio fed.
-func runFFmpeg(ctx context.Context, ffmpeg string, args []string, src source, total int64, progress func(done, total int64)) (float64, error) {
-	cmd := exec.CommandContext(ctx, ffmpeg, args...)
-	// Our stdout carries native-messaging frames: ffmpeg must never write
-	// there. A nil Stdout is /dev/null (NUL on Windows).
-	cmd.Stdout = nil
-	stderr := newTail(stderrTail)
-	cmd.Stderr = stderr
-	cmd.WaitDelay = waitDelay
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return 0, protocol.Errorf(protocol.CodeInternal, "ffmpeg stdin: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		code := protocol.CodeFFmpegFailed
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrPermission) {
-			code = protocol.CodeFFmpegMissing
-		}
-		return 0, protocol.Errorf(code, "start %s: %w", ffmpeg, err)
-	}
-
-	fed, feedErr := feed(ctx, stdin, src, total, progress)
-	stdin.Close() // EOF tells ffmpeg to finish the file
-	if feedErr != nil {
-		// Do not wait for ffmpeg to finish a file we are going to discard.
-		cmd.Process.Kill()
-	}
-	waitErr := cmd.Wait()
-
-	switch {
-	case ctx.Err() != nil:
-		return 0, protocol.NewError(protocol.CodeCancelled, ctx.Err())
-	case feedErr != nil && hasCode(feedErr):
-		return 0, feedErr // a chunk we could not read or clean
-	case waitErr != nil || feedErr != nil:
-		return 0, ffmpegError(stderr, errors.Join(waitErr, feedErr))
-	}
-	return fed, nil
-}
-
 // source gives the path of chunk i once it is on disk, or io.EOF after the last.
 type source = func(ctx context.Context, i int) (path string, extinf float64, err error)
 
-// feed writes the ADTS audio of every chunk to w, reusing one buffer.
-func feed(ctx context.Context, w io.Writer, src source, total int64, progress func(done, total int64)) (float64, error) {
+// feed cleans every chunk, checks it against its EXTINF and hands its ADTS
+// audio to sink, reusing one buffer. It returns the seconds of audio fed.
+func feed(ctx context.Context, sink func(audio []byte) error, src source, total int64, progress func(done, total int64), list *chunkList) (float64, error) {
 	var (
 		buf  []byte
 		done int64
-		fed  float64
 	)
 	for i := 0; ; i++ {
 		if err := ctx.Err(); err != nil {
-			return fed, err
+			return list.fed, err
 		}
-		path, _, err := src(ctx, i)
+		path, extinf, err := src(ctx, i)
 		if errors.Is(err, io.EOF) {
 			if i == 0 {
-				return fed, protocol.Errorf(protocol.CodeBadPlaylist, "no chunks to merge")
+				return list.fed, protocol.Errorf(protocol.CodeBadPlaylist, "no chunks to merge")
 			}
-			return fed, nil
+			return list.fed, nil
 		}
 		if err != nil {
-			return fed, err
+			return list.fed, err
 		}
 		if buf, err = readInto(buf, path); err != nil {
-			return fed, diskError(fmt.Sprintf("chunk %d", i), err)
+			return list.fed, diskError(fmt.Sprintf("chunk %d", i), err)
 		}
 		audio, err := adts.Clean(buf)
 		if err != nil {
-			return fed, protocol.Errorf(protocol.CodeOf(err), "chunk %d (%s): %w", i, path, err)
+			return list.fed, protocol.Errorf(protocol.CodeOf(err), "chunk %d (%s): %w", i, path, err)
 		}
-		fed += adts.Duration(audio)
-		if _, err := w.Write(audio); err != nil {
-			// ffmpeg has exited: its stderr, not the pipe, will say why.
-			return fed, fmt.Errorf("write chunk %d to ffmpeg: %w", i, err)
+		if err := list.add(i, adts.Inspect(audio), extinf); err != nil {
+			return list.fed, err
+		}
+		if err := sink(audio); err != nil {
+			return list.fed, err
 		}
 		done += int64(len(buf))
 		if progress != nil {
@@ -259,9 +226,9 @@ func readInto(buf []byte, path string) ([]byte, error) {
 	return buf, nil
 }
 
-// verify checks the output with ffprobe: not empty, and as long as the audio
-// fed and the playlist say. Old ffmpeg builds exit 0 after writing 2 KB.
-func verify(ctx context.Context, ffprobe, out string, fed, expected float64) (Result, error) {
+// verify checks an mp3 with ffprobe: not empty, and as long as the audio
+// fed (an encoder's padding aside). Old ffmpeg builds exit 0 after writing 2 KB.
+func verify(ctx context.Context, ffprobe, out string, fed float64) (Result, error) {
 	var res Result
 	fi, err := os.Stat(out)
 	if err != nil {
@@ -275,18 +242,10 @@ func verify(ctx context.Context, ffprobe, out string, fed, expected float64) (Re
 		return res, err
 	}
 	res.Duration = info.Duration
-	if !near(info.Duration, fed) {
+	if math.Abs(info.Duration-fed) > 0.5 {
 		return res, protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg wrote %.1f s of audio but was given %.1f s", info.Duration, fed)
 	}
-	if expected > 0 && !near(info.Duration, expected) {
-		return res, protocol.Errorf(protocol.CodeFFmpegFailed, "the file holds %.1f s of audio but the playlist lists %.1f s: chunks are missing", info.Duration, expected)
-	}
 	return res, nil
-}
-
-// near reports whether got is within max(1 s, 0.1%) of want.
-func near(got, want float64) bool {
-	return math.Abs(got-want) <= math.Max(1, want*0.001)
 }
 
 // ffmpegError turns a failed run into ffmpeg_failed with ffmpeg's last line,

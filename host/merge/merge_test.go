@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -169,7 +171,40 @@ func goertzel(x []float64, freq, rate float64) float64 {
 var tags = Tags{
 	Title: "Ünïcode & \"quotes\" 🎙", Artist: "Host Name (@handle)", AlbumArtist: "Host Name",
 	Album: "X Spaces", Date: "2024-07-05", Comment: "https://x.com/i/spaces/1OyKAWgagpqJb",
-	EpisodeID: "1OyKAWgagpqJb", Genre: "Podcast",
+	EpisodeID: "1OyKAWgagpqJb", Genre: "Podcast", Description: "A Space about \"things\"",
+}
+
+// testChapters stand in for the speaker turns another part will feed.
+var testChapters = []Chapter{{0, "Host Name"}, {4.5, "Guest — Ünïcode 🎙"}, {9.25, "Host Name"}}
+
+// extinf is a fixture chunk's duration as a playlist lists it: in ms.
+func extinf() float64 { return math.Round(fixture.secs*1000) / 1000 }
+
+// checkChapters asserts what ffprobe -show_chapters reads in file.
+func checkChapters(t *testing.T, file string, want []Chapter) {
+	t.Helper()
+	out, err := exec.Command(ffprobe(t), "-v", "error", "-print_format", "json", "-show_chapters", file).Output()
+	if err != nil {
+		t.Fatalf("ffprobe -show_chapters: %v", err)
+	}
+	var pj struct {
+		Chapters []struct {
+			Start string            `json:"start_time"`
+			Tags  map[string]string `json:"tags"`
+		} `json:"chapters"`
+	}
+	if err := json.Unmarshal(out, &pj); err != nil {
+		t.Fatal(err)
+	}
+	if len(pj.Chapters) != len(want) {
+		t.Fatalf("ffprobe reads %d chapters, want %d: %s", len(pj.Chapters), len(want), out)
+	}
+	for i, c := range pj.Chapters {
+		start, _ := strconv.ParseFloat(c.Start, 64)
+		if c.Tags["title"] != want[i].Title || math.Abs(start-want[i].Start) > 0.001 {
+			t.Errorf("chapter %d: %q at %s, want %q at %g", i, c.Tags["title"], c.Start, want[i].Title, want[i].Start)
+		}
+	}
 }
 
 func TestMerge(t *testing.T) {
@@ -178,11 +213,15 @@ func TestMerge(t *testing.T) {
 	for _, format := range []string{FormatM4A, FormatMP3} {
 		t.Run(format, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out.part")
-			var calls int
+			var calls, chapterCalls int
 			var lastDone, lastTotal int64
 			res, err := Merge(context.Background(), order(seq...), out, Options{
 				Format: format, Tags: tags, CoverPath: fixture.cover,
-				ExpectedDuration: 3.0 * float64(len(seq)), // EXTINF-like: within 1 s of the real 18.2 s
+				ExpectedDuration: extinf() * float64(len(seq)),
+				Chapters: func() []Chapter {
+					chapterCalls++
+					return testChapters
+				},
 				Progress: func(done, total int64) {
 					calls++
 					if done < lastDone || done > total {
@@ -193,6 +232,9 @@ func TestMerge(t *testing.T) {
 			})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if format == FormatM4A && chapterCalls != 1 {
+				t.Errorf("Chapters called %d times, want once", chapterCalls)
 			}
 			if calls != len(seq) || lastDone != lastTotal || lastTotal == 0 {
 				t.Errorf("progress: %d calls, last %d/%d", calls, lastDone, lastTotal)
@@ -213,7 +255,8 @@ func TestMerge(t *testing.T) {
 				t.Errorf("codec %q cover %v; want %q with cover", info.Codec, info.HasCover, wantCodec)
 			}
 			for k, v := range map[string]string{"title": tags.Title, "artist": tags.Artist, "album_artist": tags.AlbumArtist,
-				"album": tags.Album, "comment": tags.Comment, "genre": tags.Genre, "episode_id": tags.EpisodeID} {
+				"album": tags.Album, "comment": tags.Comment, "genre": tags.Genre, "episode_id": tags.EpisodeID,
+				"description": tags.Description} {
 				if info.Tags[k] != v {
 					t.Errorf("tag %s = %q, want %q", k, info.Tags[k], v)
 				}
@@ -222,6 +265,9 @@ func TestMerge(t *testing.T) {
 				t.Errorf("tag date = %q", info.Tags["date"])
 			}
 			checkTones(t, out, seq)
+			if format == FormatM4A {
+				checkChapters(t, out, testChapters)
+			}
 		})
 	}
 }
@@ -258,7 +304,7 @@ func TestMergeCorruptChunk(t *testing.T) {
 func TestMergeMissingInputs(t *testing.T) {
 	fixtures(t)
 	out := filepath.Join(t.TempDir(), "out.part")
-	_, err := Merge(context.Background(), order(0), out, Options{FFmpeg: "/nonexistent/ffmpeg"})
+	_, err := Merge(context.Background(), order(0), out, Options{Format: FormatMP3, FFmpeg: "/nonexistent/ffmpeg"})
 	if protocol.CodeOf(err) != protocol.CodeFFmpegMissing {
 		t.Errorf("missing ffmpeg: %v (code %s)", err, protocol.CodeOf(err))
 	}
@@ -277,22 +323,29 @@ func TestMergeMissingInputs(t *testing.T) {
 func TestMergeDurationMismatch(t *testing.T) {
 	fixtures(t)
 	out := filepath.Join(t.TempDir(), "out.part")
-	_, err := Merge(context.Background(), order(0, 1, 2), out, Options{ExpectedDuration: 3 * 10})
-	if protocol.CodeOf(err) != protocol.CodeFFmpegFailed || !strings.Contains(err.Error(), "missing") {
-		t.Fatalf("err = %v", err)
+	for _, format := range []string{FormatM4A, FormatMP3} {
+		_, err := Merge(context.Background(), order(0, 1, 2), out, Options{Format: format, ExpectedDuration: 3 * 10})
+		if protocol.CodeOf(err) != protocol.CodeBadPlaylist || !strings.Contains(err.Error(), "missing") {
+			t.Fatalf("%s: err = %v", format, err)
+		}
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Fatal("bad output left behind")
 	}
 }
 
-// TestMergeFFmpegFails gives ffmpeg an output it cannot write.
+// TestMergeFFmpegFails gives ffmpeg (mp3) and the m4a writer an output
+// they cannot write.
 func TestMergeFFmpegFails(t *testing.T) {
 	fixtures(t)
 	out := filepath.Join(t.TempDir(), "no-such-dir", "out.part")
-	_, err := Merge(context.Background(), order(0, 1), out, Options{})
+	_, err := Merge(context.Background(), order(0, 1), out, Options{Format: FormatMP3})
 	if protocol.CodeOf(err) != protocol.CodeFFmpegFailed || !strings.Contains(err.Error(), "No such file") {
-		t.Fatalf("err = %v (code %s)", err, protocol.CodeOf(err))
+		t.Fatalf("mp3: err = %v (code %s)", err, protocol.CodeOf(err))
+	}
+	_, err = Merge(context.Background(), order(0, 1), out, Options{})
+	if protocol.CodeOf(err) != protocol.CodeDisk || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("m4a: err = %v (code %s)", err, protocol.CodeOf(err))
 	}
 }
 
@@ -403,7 +456,7 @@ func TestMergeWaitsForChunksAsTheyArrive(t *testing.T) {
 		return os.WriteFile(final[i], b, 0o600)
 	}
 	out := filepath.Join(dir, "out.m4a")
-	res, err := Merge(context.Background(), final, out, Options{Ready: ready, ExpectedDuration: 12})
+	res, err := Merge(context.Background(), final, out, Options{Ready: ready, ExpectedDuration: 4 * extinf()})
 	if err != nil {
 		t.Fatalf("Merge: %v", err)
 	}
@@ -464,8 +517,8 @@ func TestMergeSourceEndsWithEOFAndChecksTheListedDuration(t *testing.T) {
 
 	// The playlist listing more audio than the chunks hold is a missing chunk.
 	asked = nil
-	if _, err := Merge(context.Background(), nil, out, Options{Source: source(fixture.secs + 2)}); protocol.CodeOf(err) != protocol.CodeFFmpegFailed {
-		t.Fatalf("listed 6 s more than fed: err = %v, want ffmpeg_failed", err)
+	if _, err := Merge(context.Background(), nil, out, Options{Source: source(fixture.secs + 2)}); protocol.CodeOf(err) != protocol.CodeBadPlaylist {
+		t.Fatalf("listed 6 s more than fed: err = %v, want bad_playlist", err)
 	}
 	// A list that ends before its first chunk merges nothing.
 	empty := func(ctx context.Context, i int) (string, float64, error) { return "", 0, io.EOF }
