@@ -233,7 +233,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	spk := newSpeakerTrack(sp) // reads each chunk's Hydra tags as the merge takes it (speakers.go)
 	res, err := merge.Merge(ctx, nil, tmp, merge.Options{
 		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
-		Tags: tags(sp),
+		Tags: tags(sp), Chapters: r.chapters(spk), // speaker chapters (chapters.go)
 		Source: func(ctx context.Context, i int) (string, float64, error) {
 			if err := arr.wait(ctx, i); err != nil {
 				return "", 0, err
