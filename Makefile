@@ -52,17 +52,18 @@ test-ext: npm
 test-e2e: npm build fakex
 	cd $(EXT) && npm run --silent test:e2e
 
-# The fuzz targets, 30 s each: frames from the browser, playlists and chunks from X.
+# The fuzz targets, 30 s each: frames from the browser, playlists, chunks and Hydra tags from X.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./protocol
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./host/playlist
 	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./host/adts
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHydraTag$$' -fuzztime $(FUZZTIME) ./host/xapi
 
 # Speed and memory: chunk cleaning, merging two hours, the host's start, and a
 # 2-hour Space from the fake CDN over a shaped link (see README).
 bench: build fakex
-	$(GO) test -run '^$$' -bench . -benchmem ./host/adts ./host/merge ./protocol
+	$(GO) test -run '^$$' -bench . -benchmem ./host/adts ./host/merge ./host/speakers ./protocol
 	$(GO) run ./host/cmd/spacebench -bin bin/spacekeep
 
 # A whole download without an X account or a network: the fake x.com serves

@@ -334,8 +334,8 @@ async function startDownload(tab, ref, format) {
   const cookies = await sessionOrGuest(tab);
   const settings = await localSettings();
   const fmt = FORMATS.includes(/** @type {any} */ (format)) ? format : settings.format;
-  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt }, hints: await loadHints(),
-    page: await pageAnswers(spaceId), browser: browserInfo() });
+  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt, write_info_json: true },
+    hints: await loadHints(), page: await pageAnswers(spaceId), browser: browserInfo() });
   const res = await native.request('download.start', payload);
   const info = infoCache.get(cookies ? spaceId : `${spaceId}:guest`)?.info;
   setJobs(Jobs.addStarted(jobs, res.job, { space_id: spaceId, title: info?.title, space: info }));

@@ -248,6 +248,8 @@ function jobMeta(j) {
   if (j.stage === 'done') {
     if (j.duration) parts.push(formatDuration(j.duration));
     if (j.size) parts.push(formatBytes(j.size));
+    if (j.speakers) parts.push(j.speakers === 1 ? t('oneSpeaker') : t('speakersCount', String(j.speakers)));
+    if (j.captions) parts.push(t('captionsKept'));
   } else if (j.stage === 'waiting') {
     const when = formatWhen(j.space?.started_at);
     if (when) parts.push(t('scheduledFor', when));
@@ -313,6 +315,9 @@ function renderJob(j) {
       button(t('showInFolder'), 'secondary small job-reveal', () => ui.call('reveal', { path: j.path }).catch(() => {})),
       button(t('openFile'), 'secondary small job-open', () => ui.call('open', { path: j.path }).catch(() => {})),
     );
+    // The transcript, when X captioned the Space: the .txt among its files.
+    const txt = (j.files ?? []).find((/** @type {string} */ f) => f.endsWith('.txt'));
+    if (txt) actions.append(button(t('openTranscript'), 'secondary small job-transcript', () => ui.call('open', { path: txt }).catch(() => {})));
   }
   if (!active) {
     const d = button('×', 'icon-btn small job-dismiss', () => ui.call('dismiss', { job: j.job }).catch(() => {}));

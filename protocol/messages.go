@@ -73,6 +73,10 @@ type Options struct {
 	NameTemplate  string `json:"name_template,omitempty"`
 	Concurrency   int    `json:"concurrency,omitempty"`
 	WriteInfoJSON bool   `json:"write_info_json,omitempty"`
+	// Speakers and captions (README "Speakers and captions").
+	NoCaptions bool   `json:"no_captions,omitempty"` // do not fetch captions
+	NoChapters bool   `json:"no_chapters,omitempty"` // no speaker chapters in the audio
+	SubFormat  string `json:"sub_format,omitempty"`  // "vtt" (default) or "srt"
 }
 
 // APIHints are fresher API parameters the extension saw the x.com page use.
@@ -183,6 +187,11 @@ type Event struct {
 	Path     string  `json:"path,omitempty"`
 	Duration float64 `json:"duration,omitempty"` // seconds of audio
 	Size     int64   `json:"size,omitempty"`     // bytes of the file
+	Speakers int     `json:"speakers,omitempty"` // people heard speaking (Hydra tags)
+	Captions int     `json:"captions,omitempty"` // final captions written
+	// Files are every file written for the Space, absolute paths, the
+	// audio first (then captions, transcript, info JSON).
+	Files []string `json:"files,omitempty"`
 	// Done, but missing audio: where (see Gap); Warnings then says so.
 	Gaps []Gap `json:"gaps,omitempty"`
 	// Warnings say, one sentence each, what a finished job could not do:

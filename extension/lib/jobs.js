@@ -7,6 +7,7 @@
  *   job: string, stage: string, space?: any, title?: string, space_id?: string,
  *   chunks_done?: number, chunks_total?: number, bytes?: number, speed?: number,
  *   eta_seconds?: number, connections?: number, path?: string, duration?: number, size?: number,
+ *   speakers?: number, captions?: number, files?: string[],
  *   code?: string, message?: string, percent: number, updated: number, started: number,
  *   gaps?: {start_s: number, duration_s: number, chunks: number}[], warnings?: string[]
  * }} Job
@@ -42,7 +43,7 @@ export function percentOf(j) {
 }
 
 const KEEP = ['stage', 'space', 'chunks_done', 'chunks_total', 'bytes', 'speed', 'eta_seconds', 'connections',
-  'path', 'duration', 'size', 'code', 'message', 'gaps', 'warnings'];
+  'path', 'duration', 'size', 'speakers', 'captions', 'files', 'code', 'message', 'gaps', 'warnings'];
 
 /**
  * Applies one event or jobs.list entry to the state; returns a new state.

@@ -18,7 +18,7 @@ export const FORMATS = /** @type {const} */ (['m4a', 'mp3']);
 /** @typedef {{audio_space?: any, stream_status?: any, media_key?: string}} Page */
 /** @typedef {{user_agent?: string, language?: string}} Browser */
 export const STATUSES = /** @type {const} */ (['scheduled', 'live', 'ended', 'canceled']);
-/** @typedef {{output_dir?: string, format?: string, name_template?: string, concurrency?: number, write_info_json?: boolean}} Options */
+/** @typedef {{output_dir?: string, format?: string, name_template?: string, concurrency?: number, write_info_json?: boolean, no_captions?: boolean, no_chapters?: boolean, sub_format?: string}} Options */
 /** @typedef {{id: number|string, type: string, payload?: any}} Request */
 
 const isObj = (/** @type {unknown} */ v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,6 +86,9 @@ function checkOptions(o, where, out) {
     name_template: [isStr, false],
     concurrency: [(v) => isInt(v) && v >= 0, false],
     write_info_json: [(v) => typeof v === 'boolean', false],
+    no_captions: [(v) => typeof v === 'boolean', false],
+    no_chapters: [(v) => typeof v === 'boolean', false],
+    sub_format: [(v) => v === '' || v === 'vtt' || v === 'srt', false],
   }, out);
 }
 
@@ -234,6 +237,7 @@ function checkEventFields(ev, where, out) {
     chunks_done: [isInt, false], chunks_total: [isInt, false], bytes: [isNum, false],
     speed: [isNum, false], eta_seconds: [isNum, false], connections: [isInt, false],
     path: [isStr, false], duration: [isNum, false], size: [isNum, false],
+    speakers: [isInt, false], captions: [isInt, false], files: [(v) => Array.isArray(v) && v.every(isStr), false],
     code: [isStr, false], message: [isStr, false], space: [isObj, false],
     gaps: [(v) => v === null || Array.isArray(v), false],
     warnings: [(v) => v === null || (Array.isArray(v) && v.every(isStr)), false],

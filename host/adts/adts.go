@@ -73,10 +73,16 @@ func id3Len(b []byte) int {
 // frame only counts when the bytes after it are another frame, an ID3 tag
 // or the end of b, so that a stray 0xFFF in junk is not taken for audio.
 // A frame cut short by the end of b is dropped.
-func scan(b []byte, frame func(pos int, h header)) {
+func scan(b []byte, frame func(pos int, h header)) { scanAll(b, frame, nil) }
+
+// scanAll is scan that also calls tag, when not nil, for every ID3 tag.
+func scanAll(b []byte, frame func(pos int, h header), tag func(pos, n int)) {
 	synced := false
 	for pos := 0; pos < len(b); {
 		if n := id3Len(b[pos:]); n > 0 {
+			if tag != nil {
+				tag(pos, n)
+			}
 			pos += n
 			synced = true // audio follows the chunk's tags
 			continue

@@ -18,11 +18,14 @@ import (
 
 func init() {
 	register(&command{name: "download", summary: "download a Space to an audio file", run: runDownload})
+	job.Tool = "spacekeep " + Version
 }
 
 type downloadFlags struct {
 	out, format, template, cookies, ffmpeg string
 	json, infoJSON, quiet, noWait          bool
+	noCaptions, noChapters                 bool
+	subFormat                              string
 	concurrency                            int
 }
 
@@ -33,7 +36,10 @@ func (f *downloadFlags) set(fs *flag.FlagSet) {
 	fs.StringVar(&f.cookies, "cookies", "", "Netscape cookies.txt `file` with your x.com auth_token and ct0 (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0; else X is asked as a guest)")
 	fs.StringVar(&f.ffmpeg, "ffmpeg", "", "ffmpeg `path` (default: the one on PATH)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON event per line on stdout")
-	fs.BoolVar(&f.infoJSON, "write-info-json", false, "write the Space's metadata to <file>.info.json")
+	fs.BoolVar(&f.infoJSON, "write-info-json", false, "write the Space's record (what X said, speakers, captions, files) to <file>.info.json")
+	fs.BoolVar(&f.noCaptions, "no-captions", false, "do not fetch X's captions (<file>.vtt and the <file>.txt transcript)")
+	fs.BoolVar(&f.noChapters, "no-chapters", false, "no speaker chapters in the audio file")
+	fs.StringVar(&f.subFormat, "sub-format", "vtt", "captions `format`: vtt or srt")
 	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
 	fs.IntVar(&f.concurrency, "concurrency", 0, "parallel connections `N` (default: found automatically)")
 	fs.BoolVar(&f.noWait, "no-wait", false, "if another spacekeep is downloading this Space, exit (18) instead of waiting for it")
@@ -58,6 +64,9 @@ func runDownload(env *Env, args []string) int {
 	if space == "" {
 		fs.Usage()
 		return exitUsage
+	}
+	if f.subFormat != "vtt" && f.subFormat != "srt" {
+		return fail(env, protocol.Errorf(protocol.CodeBadRequest, "--sub-format must be vtt or srt, not %q", f.subFormat))
 	}
 	if f.format != "m4a" && f.format != "mp3" {
 		return fail(env, protocol.Errorf(protocol.CodeBadRequest, "--format must be m4a or mp3, not %q", f.format))
@@ -91,14 +100,15 @@ func runDownload(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
+	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
 		Secret: redact, Log: log, WaitForCache: !f.noWait, Owner: "spacekeep download"})
 	defer m.Close()
 
 	unsub := m.Subscribe(events.handle)
 	defer unsub()
 	id, err := m.Start(protocol.DownloadStart{Space: space, Cookies: cookies, Options: protocol.Options{
-		OutputDir: out, Format: f.format, NameTemplate: f.template, Concurrency: f.concurrency, WriteInfoJSON: f.infoJSON}})
+		OutputDir: out, Format: f.format, NameTemplate: f.template, Concurrency: f.concurrency, WriteInfoJSON: f.infoJSON,
+		NoCaptions: f.noCaptions, NoChapters: f.noChapters, SubFormat: f.subFormat}})
 	if err != nil {
 		return fail(env, err)
 	}

@@ -14,6 +14,7 @@ func init() {
 		}
 		return job.NewManager(job.Config{
 			APIBase:  c.Env.Getenv("SPACEKEEP_API_BASE"),
+			ChatBase: c.Env.Getenv("SPACEKEEP_CHAT_BASE"),
 			FFmpeg:   c.Env.Getenv("SPACEKEEP_FFMPEG"),
 			CacheDir: cache,
 			Secret:   c.Secret,

@@ -65,7 +65,7 @@ func (p *eventPrinter) handle(ev protocol.Event) {
 	if final {
 		if ev.Type == protocol.TypeJobDone {
 			p.endLine()
-			fmt.Fprintf(p.env.Stderr, "Saved %s of audio (%s)\n", eta(ev.Duration), mb(ev.Size))
+			fmt.Fprintf(p.env.Stderr, "Saved %s of audio (%s)%s\n", eta(ev.Duration), mb(ev.Size), extras(ev))
 		}
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
+	"github.com/spacekeep/spacekeep/host/record"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -116,6 +118,10 @@ func TestDownloadPrintsThePathLast(t *testing.T) {
 	}
 	if err := testaudio.Verify(context.Background(), "ffmpeg", path, 20); err != nil {
 		t.Fatal(err)
+	}
+	// The summary line says who spoke and that captions were kept.
+	if !strings.Contains(stderr, "of audio (") || !strings.Contains(stderr, ") · 3 speakers · captions\n") {
+		t.Errorf("summary line:\n%s", stderr)
 	}
 	// The logs went to the log file, which never holds the cookies either.
 	logs, _ := filepath.Glob(filepath.Join(f.home, "cache", "spacekeep", "logs", "*"))
@@ -248,7 +254,8 @@ func TestCookiesFile(t *testing.T) {
 func TestKilledDownloadResumes(t *testing.T) {
 	const n = 60
 	f := newFixture(t, fakex.Options{Latency: 10 * time.Millisecond, ConnBandwidth: 100 << 10},
-		fakex.SpaceSpec{ID: fakex.DemoID, Title: "Long", State: fakex.StateEnded, Replayable: true, Chunks: n, HostName: "H", HostHandle: "h"})
+		fakex.SpaceSpec{ID: fakex.DemoID, Title: "Long", State: fakex.StateEnded, Replayable: true, Chunks: n, HostName: "H", HostHandle: "h",
+			Speakers: []fakex.Participant{{DisplayName: "Ada", ScreenName: "ada"}}})
 	c := f.cmd("download", "--concurrency", "4", "-o", f.out, fakex.DemoID)
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
@@ -263,7 +270,7 @@ func TestKilledDownloadResumes(t *testing.T) {
 		t.Fatalf("a killed download left files in the output folder: %v", entries)
 	}
 	before := f.x.ChunkHits(fakex.DemoID)
-	stdout, stderr, code := f.run("download", "-o", f.out, fakex.DemoID)
+	stdout, stderr, code := f.run("download", "--write-info-json", "-o", f.out, fakex.DemoID)
 	if code != 0 {
 		t.Fatalf("resume exit %d: %s", code, stderr)
 	}
@@ -282,6 +289,25 @@ func TestKilledDownloadResumes(t *testing.T) {
 	path := strings.TrimSpace(stdout)
 	if err := testaudio.Verify(context.Background(), "ffmpeg", path, n); err != nil {
 		t.Fatal(err)
+	}
+	// The speaker turns come from every chunk's tags, the cached ones too:
+	// the host and Ada take 15 s turns for the whole 180 s.
+	b, err := os.ReadFile(strings.TrimSuffix(path, ".m4a") + ".info.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := record.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Turns) != 12 {
+		t.Fatalf("%d turns after a resume, want 12: %+v", len(rec.Turns), rec.Turns)
+	}
+	for i, tr := range rec.Turns {
+		want := []string{"h", "ada"}[i%2]
+		if tr.Handle != want || math.Abs(tr.StartS-float64(15*i)) > 1.1 {
+			t.Errorf("turn %d = %+v, want %s from %d s", i, tr, want, 15*i)
+		}
 	}
 }
 

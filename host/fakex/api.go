@@ -38,6 +38,8 @@ func (s *Server) apiHandler() http.Handler {
 	mux.HandleFunc("/i/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorsBody(34, "Sorry, that page does not exist."))
 	})
+	mux.HandleFunc("POST /api/v2/accessChatPublic", s.accessChatPublic) // the chat service: chat.go
+	mux.HandleFunc("POST /chatapi/v1/history", s.chatHistory)
 	mux.HandleFunc("GET /i/spaces/{id}", s.spacePage)
 	mux.HandleFunc("GET /i/spaces/{id}/peek", s.spacePage)
 	mux.HandleFunc("GET /responsive-web/client-web/", s.bundle)
@@ -47,6 +49,8 @@ func (s *Server) apiHandler() http.Handler {
 		listener := "page"
 		if strings.HasPrefix(r.URL.Path, "/i/api/") {
 			listener = "api"
+		} else if isChatPath(r.URL.Path) {
+			listener = "chat"
 		}
 		if !s.record(listener, r) {
 			return
@@ -317,7 +321,7 @@ func (s *Server) audioSpaceJSON(sp *space) map[string]any {
 
 	participant := func(p Participant, n int) map[string]any {
 		return map[string]any{
-			"periscope_user_id":   "1" + strconv.Itoa(100000000000+n*7919+len(p.ScreenName)),
+			"periscope_user_id":   periscopeID(p, n),
 			"start":               ms(spec.StartedAt),
 			"twitter_screen_name": p.ScreenName,
 			"display_name":        p.DisplayName,
@@ -341,14 +345,18 @@ func (s *Server) audioSpaceJSON(sp *space) map[string]any {
 	for i, p := range spec.Speakers {
 		speakers = append(speakers, participant(p, 100+i))
 	}
+	listeners := []map[string]any{}
+	for i, p := range spec.Listeners {
+		listeners = append(listeners, participant(p, 1000+i))
+	}
 	return map[string]any{
 		"metadata":      meta,
 		"is_subscribed": false,
 		"participants": map[string]any{
-			"total":     len(admins) + len(speakers) + spec.TotalLiveListeners,
+			"total":     len(admins) + len(speakers) + len(listeners) + spec.TotalLiveListeners,
 			"admins":    admins,
 			"speakers":  speakers,
-			"listeners": []any{},
+			"listeners": listeners,
 		},
 		"sharings": map[string]any{"items": []any{}, "slice_info": map[string]any{}},
 	}
@@ -386,7 +394,7 @@ func (s *Server) streamStatus(w http.ResponseWriter, r *http.Request) {
 			"streamType":            "HLS",
 		},
 		"sessionId":          randomHex(32),
-		"chatToken":          "eyJ" + randomHex(120),
+		"chatToken":          chatToken(cp.spec.ID),
 		"lifecycleToken":     "eyJ" + randomHex(80),
 		"shareUrl":           "https://x.com/i/spaces/" + cp.spec.ID,
 		"chatPermissionType": "Public",

@@ -25,6 +25,16 @@ const (
 // more than 300 characters.
 var HostileTitle = "../../etc/passwd\x00 CON <>:\"|?* 🎙️ " + strings.Repeat("0123456789", 30)
 
+// demoCaptions are the demo Space's captions, in step with its default
+// speaking schedule (each person 15 s in turn: host, Ada, Grace, host).
+var demoCaptions = []CaptionSpec{
+	{Who: 0, At: 1, Text: "Welcome to Keeping Spaces, a demo."},
+	{Who: 0, At: 8, Text: "Everything said here is kept: audio, speakers and captions."},
+	{Who: 1, At: 16, Text: "Thanks! I'll talk about engines."},
+	{Who: 2, At: 31, Text: "And I'll talk about compilers."},
+	{Who: 0, At: 46, Text: "That's all for today."},
+}
+
 // DefaultSpaces is the fixed catalog the demo, the fakex program and the
 // browser tests use. Every call returns a fresh copy.
 func DefaultSpaces() []SpaceSpec {
@@ -37,7 +47,8 @@ func DefaultSpaces() []SpaceSpec {
 	speakers := []Participant{{"Ada Lovelace", "ada"}, {"Grace Hopper", "grace"}}
 	return []SpaceSpec{
 		keeper(SpaceSpec{ID: DemoID, Title: "Keeping Spaces: a demo", State: StateEnded, Replayable: true,
-			CreatorShape: CreatorCore, Chunks: 20, Speakers: speakers, TotalLiveListeners: 42, TotalReplayWatched: 7}),
+			CreatorShape: CreatorCore, Chunks: 20, Speakers: speakers, TotalLiveListeners: 42, TotalReplayWatched: 7,
+			Captions: demoCaptions}),
 		{ID: LegacyMasterID, Title: "Legacy creator, errors next to data, master playlist", State: StateEnded, Replayable: true,
 			HostName: "Old Timer", HostHandle: "oldtimer", CreatorShape: CreatorLegacy, DataWithErrors: true,
 			PlaylistShape: ShapeMaster, Chunks: 12},

@@ -195,9 +195,7 @@ func (s *Server) serveChunk(w http.ResponseWriter, r *http.Request, sp *space, f
 	if every(spec.JunkEvery, seq) {
 		buf.Write(junk)
 	}
-	onStage := append([]Participant{{spec.HostName, spec.HostHandle}}, spec.Speakers...)
-	buf.Write(chunkTag(sp.chunkTime(seq), seq, onStage))
-	buf.Write(audio[seq%len(audio)])
+	buf.Write(sp.taggedAudio(seq, audio[seq%len(audio)]))
 	body := buf.Bytes()
 
 	f := faultNone

@@ -33,6 +33,16 @@
 // Every chunk is an ID3v2.4 tag (PRIV timestamp, TIT3, TXXX JSONMetadata,
 // HydraParticipants, HydraAudioLevel) followed by testaudio chunk i%64, so
 // a merged download can be checked with testaudio.Verify(file, Chunks).
+// More tags sit between the audio frames, about one a second, with the
+// levels of a known speaking schedule (SpaceSpec.Talk, Away; hydra.go).
+//
+// # Chat service
+//
+// The API listener also serves the Periscope chat service (chat.go):
+// POST /api/v2/accessChatPublic (answering an endpoint on itself) and
+// POST /chatapi/v1/history, paged, holding SpaceSpec.Captions among
+// partials, listener chat, reactions, joins and empty finals. Its requests
+// are logged with Listener "chat".
 //
 // # Live trouble
 //
@@ -49,7 +59,7 @@
 // catalog.go). Hosts are "Space Keeper" @spacekeeper unless said.
 //
 //	id             state       replay  shape      chunks  quirk
-//	1OyKAWgagpqJb  Ended       yes     replay     20      the demo: "Keeping Spaces: a demo", core creator, 2 speakers
+//	1OyKAWgagpqJb  Ended       yes     replay     20      the demo: "Keeping Spaces: a demo", core creator, 2 speakers, 5 captions
 //	1RDGlAegVZmJL  Ended       yes     master     12      legacy creator (Old Timer @oldtimer), data + "Dependency: Unspecified" errors
 //	1vOxwjaWEPgJB  TimedOut    yes     replay     10      host dropped; still downloadable
 //	1BRKjPnNrzAKw  Ended       no      replay     10      no replay: must be refused by is_space_available_for_replay

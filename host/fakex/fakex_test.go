@@ -643,7 +643,7 @@ func TestShaping(t *testing.T) {
 }
 
 func TestChunkTag(t *testing.T) {
-	tag := chunkTag(time.Date(2024, 7, 5, 15, 17, 40, 257e6, time.UTC), 3, []Participant{{"A", "a"}})
+	tag := chunkTag(time.Date(2024, 7, 5, 15, 17, 40, 257e6, time.UTC), []byte(`[]`), []byte(`[46]`))
 	if !bytes.HasPrefix(tag, []byte("ID3\x04\x00\x00")) || !bytes.Contains(tag, []byte("PRIVcom.apple")) && !bytes.Contains(tag, []byte("com.apple.streaming.transportStreamTimestamp\x00")) {
 		t.Fatalf("tag % x", tag[:16])
 	}

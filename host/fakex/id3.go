@@ -16,44 +16,31 @@ const ntpOffset = 2208988800
 // so only a reader that skips to the tag recovers.
 var junk = []byte{0x47, 0x41, 0x00, 0x30, 0x07, 0x50, 0x00, 0x00, 0x7B, 0x0C, 0x7E, 0x00}
 
-// chunkTag builds the ID3v2.4 tag that starts every chunk: PRIV with the
-// 90 kHz transport-stream timestamp, TIT3 with NTP seconds, and the TXXX
+// chunkTag builds an ID3v2.4 tag as X's chunks carry (one at the start,
+// then about one a second between the audio frames): PRIV with the 90 kHz
+// transport-stream timestamp, TIT3 with NTP seconds, and the TXXX
 // JSONMetadata, HydraParticipants and HydraAudioLevel frames
-// (x-samples/chunk_metadata_ffprobe.txt). The Hydra payloads beyond what
-// that sample shows ("[]", "[46]") are our guess at their shape.
-func chunkTag(start time.Time, index int, onStage []Participant) []byte {
+// (x-samples/chunk_metadata_ffprobe.txt, X-FACTS §8). nil Hydra payloads
+// leave their frames out, as on replays that lost them.
+func chunkTag(start time.Time, partsJSON, levelsJSON []byte) []byte {
 	ntp := float64(start.UnixMilli())/1000 + ntpOffset
 	ntpStr := fmt.Sprintf("%.3f", ntp)
 	pts := uint64(start.UnixMilli()*90) & (1<<33 - 1)
 	var priv bytes.Buffer
 	priv.WriteString("com.apple.streaming.transportStreamTimestamp\x00")
 	binary.Write(&priv, binary.BigEndian, pts)
-
 	meta, _ := json.Marshal(map[string]any{"HydraVersion": 4, "ntp": json.Number(ntpStr)})
-	type hp struct {
-		UserID     string `json:"user_id"`
-		ScreenName string `json:"twitter_screen_name"`
-	}
-	parts := []hp{}
-	levels := []int{}
-	for k, p := range onStage {
-		parts = append(parts, hp{fmt.Sprintf("1%011d", 4242+k), p.ScreenName})
-		// The speaker whose turn it is (one per 5 chunks) is loud, the rest quiet.
-		if k == (index/5)%len(onStage) {
-			levels = append(levels, 46)
-		} else {
-			levels = append(levels, 0)
-		}
-	}
-	partsJSON, _ := json.Marshal(parts)
-	levelsJSON, _ := json.Marshal(levels)
 
 	var frames bytes.Buffer
 	frame(&frames, "PRIV", priv.Bytes())
 	frame(&frames, "TIT3", append([]byte{3}, ntpStr...))
 	frame(&frames, "TXXX", txxx("JSONMetadata", meta))
-	frame(&frames, "TXXX", txxx("HydraParticipants", partsJSON))
-	frame(&frames, "TXXX", txxx("HydraAudioLevel", levelsJSON))
+	if partsJSON != nil {
+		frame(&frames, "TXXX", txxx("HydraParticipants", partsJSON))
+	}
+	if levelsJSON != nil {
+		frame(&frames, "TXXX", txxx("HydraAudioLevel", levelsJSON))
+	}
 
 	var tag bytes.Buffer
 	tag.WriteString("ID3")

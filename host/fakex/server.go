@@ -62,7 +62,7 @@ type Options struct {
 // Request is one request the server saw, for tests to assert on. Secret
 // values (the cookies and the csrf header that echoes ct0) are redacted.
 type Request struct {
-	Listener  string // "api", "cdn" or "page"
+	Listener  string // "api", "cdn", "page" or "chat"
 	Method    string
 	Host      string
 	Path      string

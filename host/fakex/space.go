@@ -82,9 +82,26 @@ type SpaceSpec struct {
 	// Times; defaults derive from a fixed date (2024-06-28) so file names in
 	// demos are stable, or from now for live and scheduled Spaces.
 	StartedAt, EndedAt, ScheduledStart time.Time
-	Admins, Speakers                   []Participant
+	Admins, Speakers, Listeners        []Participant
 	TotalLiveListeners                 int
 	TotalReplayWatched                 int
+	// Talk is the speaking schedule the chunks' Hydra levels show; nil
+	// means each person in turn for 15 s. Away takes speakers off the
+	// stage for a while. NoHydra leaves the Hydra frames out of the tags;
+	// BadHydraEvery damages every k-th tag (cut JSON, a level past the
+	// participants list). See hydra.go.
+	Talk          []Talk
+	Away          []Away
+	NoHydra       bool
+	BadHydraEvery int
+	// Captions are what the chat service's history holds for the Space
+	// (with partials, chat, reactions and joins around them); ChatFail
+	// makes the history answer that status from page ChatFailPage on (1
+	// is the first page), or accessChatPublic when ChatFailPage is 0.
+	// See chat.go.
+	Captions     []CaptionSpec
+	ChatFail     int
+	ChatFailPage int
 	// LiveInterval is how often a Running Space gains a chunk; default
 	// ChunkDuration (real time). Tests use a few milliseconds.
 	LiveInterval time.Duration

@@ -1,48 +1,27 @@
 package job
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
-	"time"
 
 	"github.com/spacekeep/spacekeep/host/naming"
-	"github.com/spacekeep/spacekeep/host/spaceurl"
-	"github.com/spacekeep/spacekeep/host/xapi"
-	"github.com/spacekeep/spacekeep/protocol"
+	"github.com/spacekeep/spacekeep/host/record"
 )
-
-// info is what --write-info-json writes beside the audio file.
-type info struct {
-	*xapi.Space
-	URL      string  `json:"url"`
-	Duration float64 `json:"duration"`
-	File     string  `json:"file"`
-	Saved    string  `json:"saved_at"`
-	// Gaps lists the audio a live recording is missing; empty when the
-	// file is complete.
-	Gaps []protocol.Gap `json:"gaps"`
-}
 
 // writeInfoFile is writeInfo; a test makes it fail as a full disk would.
 var writeInfoFile = writeInfo
 
-// writeInfo writes <audio file name>.info.json beside the audio file, by
-// the sidecar rules (never over an existing file).
-func writeInfo(audio string, sp *xapi.Space, duration float64, gaps []protocol.Gap) error {
-	if gaps == nil {
-		gaps = []protocol.Gap{} // "gaps": [] says the file is complete
-	}
-	b, err := json.MarshalIndent(info{Space: sp, URL: spaceurl.URL(sp.ID), Duration: duration,
-		File: filepath.Base(audio), Saved: time.Now().UTC().Format(time.RFC3339), Gaps: gaps}, "", "  ")
+// writeInfo writes the record as <audio's final name>.info.json beside the
+// audio file, by the sidecar rules (never over an existing file). The
+// record lists itself among its files.
+func writeInfo(audio string, rec *record.Record) error {
+	name := filepath.Base(naming.SidecarPath(audio, ".info.json"))
+	rec.Files = append(rec.Files, record.File{Name: name, Kind: record.KindInfo})
+	_, err := naming.WriteSidecar(audio, ".info.json", func(w io.Writer) error { return record.Encode(w, rec) })
 	if err != nil {
-		return fmt.Errorf("encode the info file: %w", err)
+		rec.Files = rec.Files[:len(rec.Files)-1]
 	}
-	_, err = naming.WriteSidecar(audio, ".info.json", func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
-		return err
-	})
 	return err
 }
 

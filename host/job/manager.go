@@ -22,6 +22,10 @@ import (
 type Config struct {
 	// APIBase is X's API base URL; empty means https://x.com.
 	APIBase string
+	// ChatBase is the chat service's base URL (captions); empty means
+	// APIBase when that is set, else https://proxsee.pscp.tv. It is called
+	// with APIClient, never with X's cookies.
+	ChatBase string
 	// APIClient calls X's API; CDNClient fetches playlists, chunks and
 	// avatars. nil means defaults tuned for many parallel chunk requests.
 	APIClient, CDNClient *http.Client

@@ -40,6 +40,8 @@ type runner struct {
 	// to read the whole list that fills them.
 	gaps  gapLog
 	whole wholeFunc
+	// chatToken opens the chat service, for the captions (keep.go).
+	chatToken string
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -95,6 +97,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
+	r.chatToken = st.ChatToken
 	plURL, err := xapi.PlaylistURL(st.Location)
 	if err != nil {
 		return protocol.Event{}, err
@@ -240,15 +243,17 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 
 	var last time.Time
 	merged := 0
+	spk := newSpeakerTrack(sp) // reads each chunk's Hydra tags as the merge takes it (speakers.go)
 	res, err := merge.Merge(ctx, nil, tmp, merge.Options{
 		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
-		Tags: tags(sp),
+		Tags: tags(sp), Chapters: r.chapters(spk), // speaker chapters (chapters.go)
 		Source: func(ctx context.Context, i int) (string, float64, error) {
 			if err := arr.wait(ctx, i); err != nil {
 				return "", 0, err
 			}
 			c := q.At(i)
 			merged = i + 1
+			spk.chunk(filepath.Join(dir, c.Name))
 			return filepath.Join(dir, c.Name), c.Duration, nil
 		},
 		Progress: func(done, _ int64) {
@@ -278,16 +283,14 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	var warnings []string
-	if r.req.Options.WriteInfoJSON {
-		r.sidecar(&warnings, "info file", func() error { return writeInfoFile(final, r.latest.Load(), res.Duration, f.gaps) })
-	}
+	done := protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
+		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged,
+		Gaps: f.gaps, Warnings: gapWarnings(f.gaps)}
+	r.keepRecord(ctx, opt, final, res.Duration, spk, &done) // captions, transcript, info JSON (keep.go)
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
-	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
-		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged,
-		Gaps: f.gaps, Warnings: append(gapWarnings(f.gaps), warnings...)}, nil
+	return done, nil
 }
 
 // output makes sure the output folder exists and names the file.

@@ -1,7 +1,6 @@
 package job
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,24 +8,23 @@ import (
 	"testing"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
-	"github.com/spacekeep/spacekeep/host/xapi"
+	"github.com/spacekeep/spacekeep/host/record"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-// readInfo returns the "file" an info.json names.
+// readInfo returns the audio file an info.json (the record) names.
 func readInfo(t *testing.T, p string) string {
 	t.Helper()
-	b, err := os.ReadFile(p)
+	f, err := os.Open(p)
 	if err != nil {
 		t.Fatalf("read %s: %v", p, err)
 	}
-	var v struct {
-		File string `json:"file"`
-	}
-	if err := json.Unmarshal(b, &v); err != nil {
+	defer f.Close()
+	rec, err := record.Decode(f)
+	if err != nil {
 		t.Fatalf("%s: %v", p, err)
 	}
-	return v.File
+	return rec.Audio()
 }
 
 func infoOf(audio string) string {
@@ -78,7 +76,7 @@ func TestInfoJSONIgnoresPlantedSymlink(t *testing.T) {
 // cache as any success; the done event says what is missing.
 func TestInfoJSONFailureIsAWarning(t *testing.T) {
 	e := newEnv(t, fakex.Options{})
-	writeInfoFile = func(string, *xapi.Space, float64, []protocol.Gap) error {
+	writeInfoFile = func(string, *record.Record) error {
 		return protocol.DiskError("write the info file", errors.New("no space left on device"))
 	}
 	t.Cleanup(func() { writeInfoFile = writeInfo })

@@ -79,6 +79,11 @@ func (s *session) knownFile(path string) bool {
 		if j.Type == protocol.TypeJobDone && j.Path != "" && filepath.Clean(j.Path) == path {
 			return true
 		}
+		for _, f := range j.Files { // the transcript, captions and record beside the audio
+			if j.Type == protocol.TypeJobDone && filepath.Clean(f) == path {
+				return true
+			}
+		}
 	}
 	return s.opts.KnownFile != nil && s.opts.KnownFile(path)
 }

@@ -158,6 +158,9 @@ func (s *session) onEvent(e protocol.Event) {
 	if e.Type == protocol.TypeJobDone && e.Path != "" {
 		s.mu.Lock()
 		s.produced[e.Path] = true
+		for _, f := range e.Files {
+			s.produced[f] = true
+		}
 		s.mu.Unlock()
 	}
 	s.pump.push(e)

@@ -604,8 +604,9 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 	}
 	inOut := filepath.Join(out, "a b.m4a")
 	produced := filepath.Join(other, "made.m4a")
+	transcript := filepath.Join(other, "made.txt") // written beside the audio, listed in files
 	stranger := filepath.Join(other, "secret.txt")
-	for _, p := range []string{inOut, produced, stranger} {
+	for _, p := range []string{inOut, produced, transcript, stranger} {
 		os.WriteFile(p, []byte("x"), 0o644)
 	}
 	link := filepath.Join(out, "link")
@@ -619,7 +620,7 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 	h := startHost(t, Options{SettingsDir: dir, Opener: op, ProgressInterval: time.Millisecond,
 		KnownFile: func(p string) bool { return p == library }})
 	h.next()
-	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "j", Path: produced})
+	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "j", Path: produced, Files: []string{produced, transcript}})
 	h.next()
 	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "k", Path: swapped})
 	h.next()
@@ -629,6 +630,7 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 	}{
 		{"file.reveal", inOut, false}, // in the output folder, but not spacekeep's
 		{"file.open", produced, true},
+		{"file.open", transcript, true},
 		{"file.reveal", library, true}, // the hook vouches for it
 		{"file.open", swapped, false},
 		{"file.open", stranger, false},
@@ -654,7 +656,7 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 		}
 	}
 	h.finish()
-	if want := fmt.Sprint([]string{"open " + produced, "reveal " + library}); fmt.Sprint(op.calls) != want {
+	if want := fmt.Sprint([]string{"open " + produced, "open " + transcript, "reveal " + library}); fmt.Sprint(op.calls) != want {
 		t.Fatalf("opener calls %v, want %v", op.calls, want)
 	}
 }

@@ -189,6 +189,7 @@ type StreamStatus struct {
 	StreamType     string
 	SessionStatus  string
 	LifecycleToken string
+	ChatToken      string // for the chat service (captions); not an X credential
 }
 
 // Status asks X where the Space's audio is.
@@ -217,12 +218,14 @@ func parseStatus(body []byte) (*StreamStatus, error) {
 			StreamType            string `json:"streamType"`
 		} `json:"source"`
 		LifecycleToken string `json:"lifecycleToken"`
+		ChatToken      string `json:"chatToken"`
 	}
 	if err := json.Unmarshal(body, &r); err != nil {
 		return nil, protocol.Errorf(protocol.CodeAPIChanged, "X's stream status is not JSON: %w", err)
 	}
 	st := &StreamStatus{Location: r.Source.Location, NoRedirect: r.Source.NoRedirectPlaybackURL,
-		StreamType: r.Source.StreamType, SessionStatus: r.Source.Status, LifecycleToken: r.LifecycleToken}
+		StreamType: r.Source.StreamType, SessionStatus: r.Source.Status, LifecycleToken: r.LifecycleToken,
+		ChatToken: r.ChatToken}
 	if st.Location == "" {
 		st.Location = st.NoRedirect
 	}

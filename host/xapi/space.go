@@ -36,6 +36,8 @@ type Space struct {
 	Creator            User      `json:"host"`
 	Admins             []User    `json:"admins,omitempty"`
 	Speakers           []User    `json:"speakers,omitempty"`
+	Listeners          []User    `json:"listeners,omitempty"`
+	Topics             []string  `json:"topics,omitempty"`
 	ParticipantsTotal  int       `json:"participants_total,omitempty"`
 	TotalLiveListeners int       `json:"total_live_listeners"`
 	TotalReplayWatched int       `json:"total_replay_watched"`
@@ -108,14 +110,21 @@ type rawAudioSpace struct {
 		Replayable     bool   `json:"is_space_available_for_replay"`
 		TotalLive      int    `json:"total_live_listeners"`
 		TotalReplay    int    `json:"total_replay_watched"`
+		// Topics: the shape is our reading of the web client, not a verified sample.
+		Topics []struct {
+			Topic struct {
+				Name string `json:"name"`
+			} `json:"topic"`
+		} `json:"topics"`
 		CreatorResults struct {
 			Result *rawUser `json:"result"`
 		} `json:"creator_results"`
 	} `json:"metadata"`
 	Participants struct {
-		Total    int              `json:"total"`
-		Admins   []rawParticipant `json:"admins"`
-		Speakers []rawParticipant `json:"speakers"`
+		Total     int              `json:"total"`
+		Admins    []rawParticipant `json:"admins"`
+		Speakers  []rawParticipant `json:"speakers"`
+		Listeners []rawParticipant `json:"listeners"`
 	} `json:"participants"`
 }
 
@@ -206,6 +215,14 @@ func (r *rawAudioSpace) space(id string) *Space {
 	}
 	for _, p := range r.Participants.Speakers {
 		s.Speakers = append(s.Speakers, p.user())
+	}
+	for _, p := range r.Participants.Listeners {
+		s.Listeners = append(s.Listeners, p.user())
+	}
+	for _, t := range m.Topics {
+		if t.Topic.Name != "" {
+			s.Topics = append(s.Topics, t.Topic.Name)
+		}
 	}
 	// Older answers lack creator_results; the first admin is the host.
 	if s.Creator.Handle == "" && len(s.Admins) > 0 {

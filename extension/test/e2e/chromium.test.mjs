@@ -4,6 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
 import { launch, openPopup, requireChromium, EXT_ORIGIN } from './lib/chromium.mjs';
 import { startFakex, requireBinaries, fakeControl, hostCalls } from './lib/fakex.mjs';
 import { installForChromium } from './lib/host.mjs';
@@ -18,6 +19,11 @@ describe('Chromium with the host installed', () => {
   /** @type {import('playwright-core').Page} */ let tab;
   const home = tmp('sk-home-');
   const out = tmp('sk-out-');
+  // The host opens files with xdg-open: a stand-in on its PATH notes what it was asked to open.
+  const bin = tmp('sk-bin-');
+  const opened = join(bin, 'opened.txt');
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+  chmodSync(join(bin, 'xdg-open'), 0o755);
 
   before(async () => {
     requireChromium();
@@ -26,7 +32,7 @@ describe('Chromium with the host installed', () => {
     const profile = tmp('sk-chromium-');
     const manifest = installForChromium(profile, home);
     assert.ok(manifest.allowed_origins.includes(`${EXT_ORIGIN}/`), 'the installer allows our extension id');
-    b = await launch({ userDataDir: profile, port: fake.port, env: hostEnv(fake, home) });
+    b = await launch({ userDataDir: profile, port: fake.port, env: { ...hostEnv(fake, home), PATH: `${bin}:${process.env.PATH}` } });
     tab = b.context.pages()[0] ?? await b.context.newPage();
   });
   after(async () => {
@@ -87,6 +93,14 @@ describe('Chromium with the host installed', () => {
       const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path').dataset.path`);
       assert.ok(path.startsWith(out), `${path} is in ${out}`);
       assertAudio(path);
+      // Who spoke and what was said: the card counts them and opens the transcript.
+      const meta = await popup.evaluate(`document.querySelector('#jobs .job.done .job-meta').textContent`);
+      assert.match(meta, / · 3 speakers · captions$/);
+      await popup.evaluate(`document.querySelector('#jobs .job.done .job-transcript').click()`);
+      const txt = path.replace(/\.m4a$/, '.txt');
+      await waitUntil(() => existsSync(opened) && readFileSync(opened, 'utf8').trim() === txt, `xdg-open of ${txt}`);
+      assert.match(readFileSync(txt, 'utf8'), /^\[00:00:01\] @spacekeeper: Welcome to Keeping Spaces, a demo\.\n/);
+      assert.ok(existsSync(path.replace(/\.m4a$/, '.info.json')), 'the record is written by default');
     } finally {
       await popup.close();
     }

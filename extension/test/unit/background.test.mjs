@@ -171,7 +171,8 @@ test('popup: inspect, download with the tab\'s cookies and hints, progress, done
   assert.equal(r.ok, true, JSON.stringify(r));
   const start = host.received.find((m) => m.type === 'download.start');
   assert.equal(start.payload.space, ID);
-  assert.deepEqual(start.payload.options, { format: 'mp3' });
+  // The record (info JSON) is on by default from the extension.
+  assert.deepEqual(start.payload.options, { format: 'mp3', write_info_json: true });
   assert.deepEqual(start.payload.cookies, { auth_token: 'A0', ct0: 'C0' });
   await until(() => sk.getJobs().jobs[r.result.job]?.stage === 'done', 'job done');
   assert.ok(badges.includes('25%'), `badge showed progress: ${badges}`);

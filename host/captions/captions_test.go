@@ -1,0 +1,117 @@
+package captions
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var cues = []Cue{
+	{Start: 1.5, End: 4.25, Speaker: "@ada", Text: "Hello <b>world</b> & friends"},
+	{Start: 4.25, End: 7, Speaker: "@ada", Text: "a --> b\n\nsecond line"},
+	{Start: 3725.001, End: 3726, Speaker: "@grace <admin>", Text: "late"},
+	{Start: 8, End: 6, Text: "no speaker, end before start"},
+}
+
+func TestWebVTT(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteVTT(&b, cues); err != nil {
+		t.Fatal(err)
+	}
+	want := `WEBVTT
+
+1
+00:00:01.500 --> 00:00:04.250
+<v @ada>Hello &lt;b&gt;world&lt;/b&gt; &amp; friends
+
+2
+00:00:04.250 --> 00:00:07.000
+<v @ada>a -&gt; b
+second line
+
+3
+01:02:05.001 --> 01:02:06.000
+<v @grace &lt;admin&gt;>late
+
+4
+00:00:08.000 --> 00:00:08.000
+no speaker, end before start
+`
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	// Each cue's text holds no "-->" and no blank line, whatever the input.
+	for _, blk := range strings.Split(b.String(), "\n\n")[1:] {
+		lines := strings.Split(strings.TrimSpace(blk), "\n")
+		for _, l := range lines[2:] {
+			if strings.Contains(l, "-->") || l == "" {
+				t.Errorf("cue text line %q", l)
+			}
+		}
+	}
+}
+
+// TestFFmpegReadsTheFiles has ffmpeg, a real WebVTT and SubRip reader,
+// read back what was written: four cues, the escaped text decoded.
+func TestFFmpegReadsTheFiles(t *testing.T) {
+	ffmpeg, err := exec.LookPath("ffmpeg")
+	if err != nil {
+		t.Fatal("ffmpeg is needed: ", err)
+	}
+	for _, format := range []string{VTT, SRT} {
+		var b bytes.Buffer
+		if err := WriteSubtitles(&b, format, cues); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "c."+format)
+		os.WriteFile(p, b.Bytes(), 0o644)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		out, err := exec.CommandContext(ctx, ffmpeg, "-v", "error", "-i", p, "-f", "srt", "-").Output()
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: ffmpeg: %v", format, err)
+		}
+		s := string(out)
+		if n := strings.Count(s, " --> "); n != 4 {
+			t.Errorf("%s: ffmpeg read %d cues:\n%s", format, n, s)
+		}
+		if !strings.Contains(s, "01:02:05,001 --> 01:02:06,000") || !strings.Contains(s, "& friends") {
+			t.Errorf("%s: ffmpeg read:\n%s", format, s)
+		}
+	}
+}
+
+func TestSRT(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteSubtitles(&b, SRT, cues[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if want := "1\n00:00:01,500 --> 00:00:04,250\n@ada: Hello <b>world</b> & friends\n"; b.String() != want {
+		t.Fatalf("got %q want %q", b.String(), want)
+	}
+	if err := WriteSubtitles(&b, "ass", cues); err == nil {
+		t.Fatal("an unknown format was accepted")
+	}
+}
+
+func TestTranscriptGroupsSpeakerRuns(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTranscript(&b, cues); err != nil {
+		t.Fatal(err)
+	}
+	want := `[00:00:01] @ada: Hello <b>world</b> & friends
+[00:00:04] a --> b second line
+
+[01:02:05] @grace <admin>: late
+
+[00:00:08] (unknown): no speaker, end before start
+`
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}

@@ -1,0 +1,194 @@
+package fakex
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The chat service (X-FACTS §9), served on the API listener: the status
+// answer's chatToken names the Space; POST /api/v2/accessChatPublic
+// answers an endpoint (this listener), a token and a room; POST
+// /chatapi/v1/history pages through the room's messages by cursor. Its
+// requests are logged with Listener "chat", so tests can prove that no
+// X cookie reached it.
+
+// CaptionSpec is one final caption in a Space's chat history: Who 0 is the
+// host, k >= 1 the k-th of Speakers; At is seconds from the start of the
+// audio (out of range on purpose in some tests).
+type CaptionSpec struct {
+	Who  int
+	At   float64
+	Text string
+}
+
+// chatPageSize is how many messages one history page holds.
+const chatPageSize = 5
+
+// chatToken is the status answer's chatToken for a Space: it names the
+// Space, as the real one (a JWT) names the broadcast.
+func chatToken(id string) string {
+	return "eyJ" + hex.EncodeToString([]byte(id)) + "." + randomHex(40)
+}
+
+func spaceOfChatToken(tok string) string {
+	h, _, _ := strings.Cut(strings.TrimPrefix(tok, "eyJ"), ".")
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func chatAccessToken(id string) string { return "chat-access-" + id }
+
+// chatSpace finds the Space a chat request is about, or answers 4xx.
+func (s *Server) chatSpace(w http.ResponseWriter, id string) (SpaceSpec, *space, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sp, ok := s.spaces[id]
+	if !ok {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "bad token"})
+		return SpaceSpec{}, nil, false
+	}
+	return sp.spec, sp, true
+}
+
+func (s *Server) accessChatPublic(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ChatToken string `json:"chat_token"`
+	}
+	if json.NewDecoder(r.Body).Decode(&req) != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "bad request"})
+		return
+	}
+	id := spaceOfChatToken(req.ChatToken)
+	spec, _, ok := s.chatSpace(w, id)
+	if !ok {
+		return
+	}
+	if spec.ChatFail != 0 && spec.ChatFailPage == 0 {
+		w.WriteHeader(spec.ChatFail)
+		return
+	}
+	base := s.APIBase()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"subscriber":              false,
+		"publisher":               false,
+		"auth_token":              randomHex(20),
+		"signer_key":              randomHex(20),
+		"signer_token":            randomHex(20),
+		"participant_index":       0,
+		"room_id":                 id,
+		"should_log":              false,
+		"should_verify_signature": false,
+		"access_token":            chatAccessToken(id),
+		"endpoint":                base,
+		"replay_access_token":     chatAccessToken(id),
+		"replay_endpoint":         base,
+	})
+}
+
+func (s *Server) chatHistory(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Room        string `json:"room"`
+		AccessToken string `json:"access_token"`
+		Cursor      string `json:"cursor"`
+	}
+	if json.NewDecoder(r.Body).Decode(&req) != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "bad request"})
+		return
+	}
+	if req.AccessToken != chatAccessToken(req.Room) {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": "bad access token"})
+		return
+	}
+	spec, sp, ok := s.chatSpace(w, req.Room)
+	if !ok {
+		return
+	}
+	start := 0
+	if req.Cursor != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(req.Cursor, "c"))
+		if err != nil || n < 0 {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "bad cursor"})
+			return
+		}
+		start = n
+	}
+	page := start/chatPageSize + 1
+	if spec.ChatFail != 0 && spec.ChatFailPage > 0 && page >= spec.ChatFailPage {
+		w.WriteHeader(spec.ChatFail)
+		return
+	}
+	all := sp.chatMessages()
+	end := min(start+chatPageSize, len(all))
+	if start > len(all) {
+		start = len(all)
+	}
+	cursor := ""
+	if end < len(all) {
+		cursor = "c" + strconv.Itoa(end)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": all[start:end], "cursor": cursor})
+}
+
+// chatMessages is the Space's whole history: for each caption two
+// partials then the final; around them listener chat, reactions, joins,
+// a Hydra control message and an empty final, all of which a reader must
+// leave out.
+func (sp *space) chatMessages() []map[string]any {
+	start := sp.chunkTime(0)
+	people := append([]Participant{{sp.spec.HostName, sp.spec.HostHandle}}, sp.spec.Speakers...)
+	person := func(who int) Participant {
+		if who >= 0 && who < len(people) {
+			return people[who]
+		}
+		return Participant{"Someone", "someone"}
+	}
+	var out []map[string]any
+	msg := func(at time.Time, sender Participant, body map[string]any) {
+		b, _ := json.Marshal(body)
+		payload, _ := json.Marshal(map[string]any{
+			"room": sp.spec.ID, "body": string(b), "lang": "en", "timestamp": at.UnixNano(),
+			"uuid":   randomHex(16),
+			"sender": map[string]any{"user_id": "1" + randomHex(6), "username": sender.ScreenName, "display_name": sender.DisplayName},
+		})
+		out = append(out, map[string]any{"kind": 1, "payload": string(payload), "signature": randomHex(16)})
+	}
+	listener := Participant{"A Listener", "listener1"}
+	for i, c := range sp.spec.Captions {
+		at := start.Add(time.Duration(c.At * float64(time.Second)))
+		p := person(c.Who)
+		caption := func(text string, final bool, d time.Duration) {
+			msg(at.Add(d), p, map[string]any{"type": 45, "body": text, "final": final, "username": p.ScreenName,
+				"displayName": p.DisplayName, "participant_index": c.Who, "timestamp": at.Add(d).UnixMilli(),
+				"programDateTime": at.Add(d).UTC().Format("2006-01-02T15:04:05.000Z"), "lang": "en"})
+		}
+		words := strings.Fields(c.Text)
+		for k := 1; k <= 2 && k < len(words); k++ {
+			caption(strings.Join(words[:k], " "), false, time.Duration(k)*300*time.Millisecond)
+		}
+		caption(c.Text, true, 0)
+		switch i % 4 {
+		case 0:
+			msg(at.Add(time.Second), listener, map[string]any{"type": 1, "body": "great point!", "username": listener.ScreenName})
+		case 1:
+			msg(at.Add(time.Second), listener, map[string]any{"type": 2, "body": "🔥", "username": listener.ScreenName})
+			joined, _ := json.Marshal(map[string]any{"kind": 1, "sender": map[string]any{"user_id": "1" + randomHex(6)}})
+			out = append(out, map[string]any{"kind": 2, "payload": string(joined), "signature": randomHex(16)})
+		case 2:
+			caption("", true, 500*time.Millisecond) // an empty final
+		case 3:
+			msg(at.Add(time.Second), p, map[string]any{"type": 40, "body": "", "guestBroadcastingEvent": 1})
+		}
+	}
+	return out
+}
+
+func isChatPath(p string) bool {
+	return strings.HasPrefix(p, "/chatapi/") || strings.HasPrefix(p, "/api/v2/")
+}
