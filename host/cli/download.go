@@ -84,7 +84,7 @@ func runDownload(env *Env, args []string) int {
 		return fail(env, err)
 	}
 	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
-		Secret: redact, Log: log})
+		Secret: redact, Log: log, OnDone: libraryHook(env, log)})
 	defer m.Close()
 
 	unsub := m.Subscribe(events.handle)

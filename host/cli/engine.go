@@ -18,6 +18,7 @@ func init() {
 			CacheDir: cache,
 			Secret:   c.Secret,
 			Log:      c.Log,
+			OnDone:   libraryHook(c.Env, c.Log),
 		}), nil
 	}
 }

@@ -45,6 +45,8 @@ type Config struct {
 	// two minutes before the scheduled start and while the Space is late;
 	// 0 means 10 s. Tests shorten them.
 	WaitPoll, WaitPollSoon time.Duration
+	// OnDone, when set, is told of every finished file (the library).
+	OnDone OnDone
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger
@@ -176,6 +178,7 @@ func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protoco
 		return
 	}
 	r.log.Info().Str("path", done.Path).Msg("download done")
+	m.keep(r, done)
 	m.emit(done)
 }
 
