@@ -214,11 +214,11 @@ func TestStats(t *testing.T) {
 	if len(st.TitleWords) < 2 || st.TitleWords[0].Count != 4 || slices.ContainsFunc(st.TitleWords, func(c Count) bool { return c.Name == "weekly" }) {
 		t.Errorf("title words: %+v", st.TitleWords)
 	}
-	if len(st.Topics) != 1 || st.Topics[0] != (Count{"Technology", 4}) {
+	if len(st.Topics) != 1 || st.Topics[0] != (Count{Name: "Technology", Count: 4}) {
 		t.Errorf("topics: %+v", st.Topics)
 	}
 	all, _ := l.Stats(ctx, Filter{})
-	if all.Spaces != 5 || all.PeakListeners != 5000 || all.PeakSpace != b.ID || len(all.Hosts) != 2 || all.Hosts[0] != (Count{"alice", 4}) {
+	if all.Spaces != 5 || all.PeakListeners != 5000 || all.PeakSpace != b.ID || len(all.Hosts) != 2 || all.Hosts[0] != (Count{Name: "alice", Count: 4}) {
 		t.Errorf("all: %+v", all)
 	}
 }

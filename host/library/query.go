@@ -10,35 +10,12 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/record"
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // Item is a Space as the library lists it (`spacekeep library list
 // --json`, export, and the library.list message).
-type Item struct {
-	ID            string    `json:"id"`
-	Title         string    `json:"title"`
-	URL           string    `json:"url,omitempty"`
-	Host          string    `json:"host"` // the host's handle, without the @
-	HostName      string    `json:"host_name,omitempty"`
-	State         string    `json:"state"` // scheduled | live | ended | canceled
-	At            time.Time `json:"at,omitzero"`
-	StartedAt     time.Time `json:"started_at,omitzero"`
-	EndedAt       time.Time `json:"ended_at,omitzero"`
-	SavedAt       time.Time `json:"saved_at,omitzero"`
-	DurationS     float64   `json:"duration_s"`
-	Participants  int       `json:"participants_total,omitempty"`
-	LiveListeners int       `json:"live_listeners,omitempty"`
-	ReplayWatched int       `json:"replay_watched,omitempty"`
-	CaptionCount  int       `json:"caption_count,omitempty"`
-	CoHosts       []string  `json:"co_hosts,omitempty"`
-	Speakers      []string  `json:"speakers,omitempty"`
-	Topics        []string  `json:"topics,omitempty"`
-	// Files are absolute paths, the audio first.
-	Files []string `json:"files"`
-	Size  int64    `json:"size,omitempty"` // bytes of all files
-	Dir   string   `json:"dir,omitempty"`
-	Info  string   `json:"info,omitempty"` // the info JSON's path
-}
+type Item = protocol.LibraryItem
 
 // Filter narrows List, Search and Stats.
 type Filter struct {
@@ -49,11 +26,7 @@ type Filter struct {
 }
 
 // Page is one page of Items, newest first, and how many there are in all.
-type Page struct {
-	Items  []Item `json:"items"`
-	Total  int    `json:"total"`
-	Offset int    `json:"offset"`
-}
+type Page = protocol.LibraryPage
 
 func (f Filter) where(alias string) (string, []any) {
 	var conds []string
@@ -234,26 +207,15 @@ func (l *Library) fill(ctx context.Context, items []Item, index map[string]int, 
 	return rows.Err()
 }
 
-// Detail is everything the library holds of one Space (show).
+// Detail is everything the library holds of one Space (show): what
+// library.show sends, and the stored record (without turns and captions).
 type Detail struct {
-	Item
-	Record   *record.Record    `json:"record"` // without turns and captions (below)
-	FileInfo []FileInfo        `json:"file_info"`
-	Turns    []record.Turn     `json:"turns"`
-	TalkTime []record.TalkTime `json:"talk_time"`
-	// Captions from CaptionsOffset on, at most the limit asked for;
-	// CaptionCount says how many there are in all.
-	Captions       []record.Caption `json:"captions"`
-	CaptionsOffset int              `json:"captions_offset"`
+	protocol.LibraryDetail
+	Record *record.Record `json:"record"`
 }
 
 // FileInfo is one of a Space's files.
-type FileInfo struct {
-	Path   string `json:"path"`
-	Kind   string `json:"kind"`
-	Size   int64  `json:"size,omitempty"`
-	Exists bool   `json:"exists"`
-}
+type FileInfo = protocol.LibraryFile
 
 // Show returns one Space with its files, turns, talk time and a page of
 // its captions (captionLimit 0 means all of them).
@@ -265,8 +227,8 @@ func (l *Library) Show(ctx context.Context, id string, captionOffset, captionLim
 	if len(items) == 0 {
 		return nil, fmt.Errorf("show %s: %w", id, ErrNotFound)
 	}
-	d := &Detail{Item: items[0], FileInfo: []FileInfo{}, Turns: []record.Turn{}, TalkTime: []record.TalkTime{},
-		Captions: []record.Caption{}, CaptionsOffset: max(captionOffset, 0)}
+	d := &Detail{LibraryDetail: protocol.LibraryDetail{LibraryItem: items[0], FileInfo: []FileInfo{}, Turns: []protocol.LibraryTurn{},
+		TalkTime: []protocol.LibraryTalkTime{}, Captions: []protocol.LibraryCaption{}, CaptionsOffset: max(captionOffset, 0)}}
 	var js string
 	if err := l.db.QueryRowContext(ctx, "SELECT record FROM spaces WHERE id = ?", id).Scan(&js); err != nil {
 		return nil, fmt.Errorf("show %s: %w", id, err)
@@ -301,7 +263,7 @@ func (l *Library) detailRows(ctx context.Context, d *Detail, captionLimit int) e
 		return err
 	}
 	for rows.Next() {
-		var t record.Turn
+		var t protocol.LibraryTurn
 		if err := rows.Scan(&t.StartS, &t.EndS, &t.Handle, &t.Name); err != nil {
 			rows.Close()
 			return err
@@ -314,7 +276,7 @@ func (l *Library) detailRows(ctx context.Context, d *Detail, captionLimit int) e
 		return err
 	}
 	for rows.Next() {
-		var t record.TalkTime
+		var t protocol.LibraryTalkTime
 		if err := rows.Scan(&t.Handle, &t.Name, &t.Seconds, &t.Turns); err != nil {
 			rows.Close()
 			return err
@@ -333,7 +295,7 @@ func (l *Library) detailRows(ctx context.Context, d *Detail, captionLimit int) e
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c record.Caption
+		var c protocol.LibraryCaption
 		if err := rows.Scan(&c.StartS, &c.EndS, &c.Handle, &c.Name, &c.Text); err != nil {
 			return err
 		}

@@ -6,22 +6,15 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/spacekeep/spacekeep/host/record"
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // Hit is a Space that matches a search, with the captions that match
 // (the first few, with their times).
-type Hit struct {
-	Item
-	Captions []record.Caption `json:"captions,omitempty"`
-}
+type Hit = protocol.LibraryHit
 
 // SearchPage is one page of hits, newest first.
-type SearchPage struct {
-	Items  []Hit `json:"items"`
-	Total  int   `json:"total"`
-	Offset int   `json:"offset"`
-}
+type SearchPage = protocol.LibrarySearchPage
 
 // captionsPerHit bounds the matching captions shown per Space.
 const captionsPerHit = 3
@@ -84,10 +77,10 @@ func (l *Library) Search(ctx context.Context, q string, f Filter) (SearchPage, e
 		return page, fmt.Errorf("search the library: %w", err)
 	}
 	defer rows.Close()
-	caps := map[string][]record.Caption{}
+	caps := map[string][]protocol.LibraryCaption{}
 	for rows.Next() {
 		var id string
-		var c record.Caption
+		var c protocol.LibraryCaption
 		if err := rows.Scan(&id, &c.StartS, &c.EndS, &c.Handle, &c.Name, &c.Text); err != nil {
 			return page, fmt.Errorf("search the library: %w", err)
 		}
@@ -99,7 +92,7 @@ func (l *Library) Search(ctx context.Context, q string, f Filter) (SearchPage, e
 		return page, fmt.Errorf("search the library: %w", err)
 	}
 	for _, it := range items {
-		page.Items = append(page.Items, Hit{Item: it, Captions: caps[it.ID]})
+		page.Items = append(page.Items, Hit{LibraryItem: it, Captions: caps[it.ID]})
 	}
 	return page, nil
 }

@@ -3,46 +3,23 @@ package library
 import (
 	"context"
 	"fmt"
+	"github.com/spacekeep/spacekeep/protocol"
 	"sort"
 	"strings"
 	"unicode"
 )
 
 // Stats sums up the library, or one host's part of it.
-type Stats struct {
-	Host          string    `json:"host,omitempty"`
-	Spaces        int       `json:"spaces"`
-	Hours         float64   `json:"hours"`
-	AvgListeners  float64   `json:"avg_listeners"`  // live listeners, over the Spaces that say
-	PeakListeners int       `json:"peak_listeners"` // the most live listeners of one Space
-	PeakSpace     string    `json:"peak_space,omitempty"`
-	Speakers      []Speaker `json:"speakers"` // most heard first
-	TitleWords    []Count   `json:"title_words"`
-	Topics        []Count   `json:"topics"`
-	Months        []Month   `json:"months"` // oldest first
-	Hosts         []Count   `json:"hosts,omitempty"`
-}
+type Stats = protocol.LibraryStats
 
 // Speaker is one person's talk time across Spaces.
-type Speaker struct {
-	Handle  string  `json:"handle"`
-	Name    string  `json:"name,omitempty"`
-	Seconds float64 `json:"seconds"`
-	Spaces  int     `json:"spaces"`
-}
+type Speaker = protocol.LibrarySpeaker
 
 // Count is a word, topic or host and how often it comes.
-type Count struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
-}
+type Count = protocol.LibraryCount
 
 // Month is one calendar month's Spaces (UTC).
-type Month struct {
-	Month  string  `json:"month"` // 2026-01
-	Spaces int     `json:"spaces"`
-	Hours  float64 `json:"hours"`
-}
+type Month = protocol.LibraryMonth
 
 const statsTop = 10
 
@@ -146,7 +123,7 @@ func top(m map[string]int, n int) []Count {
 	out := make([]Count, 0, len(m))
 	for w, c := range m {
 		if c > 1 || len(m) <= n {
-			out = append(out, Count{w, c})
+			out = append(out, Count{Name: w, Count: c})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

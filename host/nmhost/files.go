@@ -55,7 +55,7 @@ func (s *session) allowedPath(payload json.RawMessage) (string, error) {
 	if fi, err := os.Stat(real); err != nil || !fi.Mode().IsRegular() {
 		return "", protocol.Errorf(protocol.CodeBadRequest, "not a file: %s", path)
 	}
-	if s.producedFile(path) || s.producedFile(real) {
+	if s.producedFile(path) || s.producedFile(real) || s.libraryFile(path) || s.libraryFile(real) {
 		return real, nil
 	}
 	st, _ := s.loadSettings()
