@@ -195,12 +195,17 @@ func (s *session) libraryRemove(ctx context.Context, payload json.RawMessage) (a
 	return protocol.LibraryRemoved{Removed: removed}, nil
 }
 
-// libraryFile tells whether path is a file the library lists: the Library
-// page may open and reveal those.
-func (s *session) libraryFile(path string) bool {
+// withLibraryFiles adds the files the library lists to those known
+// (Options.KnownFile): the Library page may open and reveal them.
+func (s *session) withLibraryFiles(known func(string) bool) func(string) bool {
 	if s.opts.Library == nil {
-		return false
+		return known
 	}
-	l, err := s.library(s.ctx)
-	return err == nil && l.HasFile(s.ctx, path)
+	return func(path string) bool {
+		if known != nil && known(path) {
+			return true
+		}
+		l, err := s.library(s.ctx)
+		return err == nil && l.HasFile(s.ctx, path)
+	}
 }
