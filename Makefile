@@ -63,7 +63,7 @@ fuzz:
 # Speed and memory: chunk cleaning, merging two hours, the host's start, and a
 # 2-hour Space from the fake CDN over a shaped link (see README).
 bench: build fakex
-	$(GO) test -run '^$$' -bench . -benchmem ./host/adts ./host/merge ./host/speakers ./protocol
+	$(GO) test -run '^$$' -bench . -benchmem ./host/adts ./host/merge ./host/speakers ./host/library ./protocol
 	$(GO) run ./host/cmd/spacebench -bin bin/spacekeep
 
 # A whole download without an X account or a network: the fake x.com serves

@@ -8,7 +8,7 @@ import { NativeClient } from './lib/native.js';
 import * as Jobs from './lib/jobs.js';
 import { sessionCookies } from './lib/cookies.js';
 import { parseSpaceId, SPACE_URL_PATTERNS } from './lib/spaceid.js';
-import { downloadStartPayload, spaceInfoPayload, FORMATS } from './lib/messages.js';
+import { downloadStartPayload, spaceInfoPayload, FORMATS, LIBRARY_TYPES } from './lib/messages.js';
 import { CodedError, toWire, describeError } from './lib/errors.js';
 import { AUDIO_SPACE_URL_PATTERNS, hintsFromUrl } from './lib/hints.js';
 import { readAnswer, rememberAnswer, pageFor, emptyAnswers, isXPage } from './lib/answers.js';
@@ -395,6 +395,11 @@ const commands = {
   },
   async doctor() {
     return native.request('doctor', undefined, { timeoutMs: 30000 });
+  },
+  // The Library page's requests go to the host as they are.
+  async library({ type, payload }) {
+    if (!LIBRARY_TYPES.includes(type)) throw new CodedError('bad_request', `not a library request: ${type}`);
+    return native.request(type, payload, { timeoutMs: 30000 });
   },
   async state() {
     return snapshot();

@@ -213,6 +213,10 @@ $('copy-install').addEventListener('click', async () => {
     getSelection()?.addRange(range);
   }
 });
+$('open-library').addEventListener('click', () => {
+  api.tabs.create({ url: api.runtime.getURL('library.html') });
+  window.close();
+});
 $('open-options').addEventListener('click', () => {
   api.runtime.openOptionsPage();
 });

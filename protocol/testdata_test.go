@@ -40,6 +40,16 @@ var examples = map[string]struct {
 	"doctor.reply.json":           {"reply", func() any { return new(Doctor) }},
 	"space.info.request.json":     {"request", func() any { return new(SpaceQuery) }},
 	"space.info.reply.json":       {"reply", func() any { return new(SpaceInfo) }},
+	"library.list.request.json":   {"request", func() any { return new(LibraryQuery) }},
+	"library.list.reply.json":     {"reply", func() any { return new(LibraryPage) }},
+	"library.search.request.json": {"request", func() any { return new(LibraryQuery) }},
+	"library.search.reply.json":   {"reply", func() any { return new(LibrarySearchPage) }},
+	"library.show.request.json":   {"request", func() any { return new(LibraryRef) }},
+	"library.show.reply.json":     {"reply", func() any { return new(LibraryDetail) }},
+	"library.stats.request.json":  {"request", func() any { return new(LibraryQuery) }},
+	"library.stats.reply.json":    {"reply", func() any { return new(LibraryStats) }},
+	"library.remove.request.json": {"request", func() any { return new(LibraryRef) }},
+	"library.remove.reply.json":   {"reply", func() any { return new(LibraryRemoved) }},
 	"error.reply.json":            {"reply", nil},
 	"unknown_type.reply.json":     {"reply", nil},
 	"frame_too_large.reply.json":  {"reply", nil},
@@ -216,7 +226,8 @@ func TestProtocolMDNamesEveryCode(t *testing.T) {
 	}
 	for _, typ := range []string{TypeDownloadStart, TypeJobsList, TypeJobCancel, TypeFileReveal, TypeFileOpen,
 		TypeSettingsGet, TypeSettingsSet, TypeDoctor, TypePing, TypeSpaceInfo,
-		TypeHello, TypeJobProgress, TypeJobDone, TypeJobFailed} {
+		TypeHello, TypeJobProgress, TypeJobDone, TypeJobFailed,
+		TypeLibraryList, TypeLibrarySearch, TypeLibraryShow, TypeLibraryStats, TypeLibraryRemove} {
 		if !bytes.Contains(doc, []byte("`"+typ+"`")) {
 			t.Errorf("PROTOCOL.md does not document `%s`", typ)
 		}

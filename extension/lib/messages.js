@@ -5,9 +5,12 @@
 export const PROTOCOL_VERSION = 1;
 export const HOST_NAME = 'com.spacekeep.host';
 
+/** The Library page's requests (PROTOCOL.md, "The library"). */
+export const LIBRARY_TYPES = /** @type {const} */ (['library.list', 'library.search', 'library.show', 'library.stats', 'library.remove']);
 export const REQUEST_TYPES = /** @type {const} */ ([
   'download.start', 'jobs.list', 'job.cancel', 'file.reveal', 'file.open',
   'settings.get', 'settings.set', 'doctor', 'ping', 'space.info',
+  ...LIBRARY_TYPES,
 ]);
 export const EVENT_TYPES = /** @type {const} */ (['job.progress', 'job.done', 'job.failed']);
 export const STAGES = /** @type {const} */ (['queued', 'resolving', 'fetching', 'merging', 'done', 'failed']);
@@ -25,6 +28,7 @@ const isObj = (/** @type {unknown} */ v) => typeof v === 'object' && v !== null 
 const isStr = (/** @type {unknown} */ v) => typeof v === 'string';
 const isNum = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isFinite(v);
 const isInt = (/** @type {unknown} */ v) => Number.isInteger(v);
+const isCount = (/** @type {unknown} */ v) => Number.isInteger(v) && /** @type {number} */ (v) >= 0;
 
 /**
  * Checks fields of obj against a spec {name: [check, required]}.
@@ -124,7 +128,24 @@ const PAYLOAD_CHECKS = {
     if (p === undefined || p === null) return;
     fields(p, 'payload', { limit: [(v) => isInt(v) && v >= 0, false], after: [isStr, false] }, out);
   },
+  'library.list': (p, out) => checkLibraryQuery(p, out),
+  'library.search': (p, out) => checkLibraryQuery(p, out),
+  'library.stats': (p, out) => checkLibraryQuery(p, out),
+  'library.show': (p, out) => fields(p, 'payload', {
+    id: [(v) => isStr(v) && v !== '', true], captions_offset: [isCount, false], captions_limit: [isCount, false],
+  }, out),
+  'library.remove': (p, out) => fields(p, 'payload', {
+    id: [(v) => isStr(v) && v !== '', true], delete_files: [(v) => typeof v === 'boolean', false],
+  }, out),
 };
+
+/** @param {any} p @param {string[]} out */
+function checkLibraryQuery(p, out) {
+  if (p === undefined) return;
+  fields(p, 'payload', {
+    query: [isStr, false], host: [isStr, false], since: [isCount, false], offset: [isCount, false], limit: [isCount, false],
+  }, out);
+}
 const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping']);
 
 /**
@@ -260,7 +281,33 @@ const RESULT_CHECKS = {
   'settings.get': (r, out) => checkSettings(r, 'result', out),
   'settings.set': (r, out) => checkSettings(r, 'result', out),
   'space.info': (r, out) => checkSpaceInfo(r, 'result', out),
+  'library.list': (r, out) => checkLibraryPage(r, out),
+  'library.search': (r, out) => checkLibraryPage(r, out),
+  'library.show': (r, out) => {
+    checkLibraryItem(r, 'result', out);
+    fields(r, 'result', { file_info: [Array.isArray, true], turns: [Array.isArray, true], talk_time: [Array.isArray, true],
+      captions: [Array.isArray, true], captions_offset: [isCount, true] }, out);
+  },
+  'library.stats': (r, out) => fields(r, 'result', {
+    spaces: [isCount, true], hours: [isNum, true], avg_listeners: [isNum, true], peak_listeners: [isCount, true],
+    speakers: [Array.isArray, true], title_words: [Array.isArray, true], topics: [Array.isArray, true], months: [Array.isArray, true],
+  }, out),
+  'library.remove': (r, out) => fields(r, 'result', { removed: [(v) => Array.isArray(v) && v.every(isStr), true] }, out),
 };
+
+/** @param {any} it @param {string} where @param {string[]} out */
+function checkLibraryItem(it, where, out) {
+  fields(it, where, {
+    id: [(v) => isStr(v) && v !== '', true], title: [isStr, true], host: [isStr, true], state: [isStr, true],
+    duration_s: [isNum, true], files: [(v) => Array.isArray(v) && v.every(isStr), true],
+  }, out);
+}
+
+/** @param {any} r @param {string[]} out */
+function checkLibraryPage(r, out) {
+  fields(r, 'result', { items: [Array.isArray, true], total: [isCount, true], offset: [isCount, true] }, out);
+  if (isObj(r) && Array.isArray(r.items)) r.items.forEach((it, i) => checkLibraryItem(it, `result.items[${i}]`, out));
+}
 
 /**
  * Problems with a reply; requestType (when known) checks the result's shape.

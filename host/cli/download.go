@@ -101,7 +101,8 @@ func runDownload(env *Env, args []string) int {
 		return fail(env, err)
 	}
 	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
-		Secret: redact, Log: log, WaitForCache: !f.noWait, Owner: "spacekeep download"})
+		Secret: redact, Log: log, WaitForCache: !f.noWait, Owner: "spacekeep download",
+		OnDone: libraryHook(env, log)})
 	defer m.Close()
 
 	unsub := m.Subscribe(events.handle)

@@ -22,6 +22,7 @@ func init() {
 			// The popup cannot wait for another process's download of the
 			// same Space: it says so at once (code busy), naming that one.
 			Owner: "spacekeep for the browser",
+			OnDone:   libraryHook(c.Env, c.Log),
 		}), nil
 	}
 }

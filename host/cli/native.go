@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/spacekeep/spacekeep/host/job"
+	"github.com/spacekeep/spacekeep/host/library"
 	"github.com/spacekeep/spacekeep/host/nmhost"
 	"github.com/spacekeep/spacekeep/host/service"
 	"github.com/spacekeep/spacekeep/installer"
@@ -86,6 +87,9 @@ func sessionOptions(env *Env, log zerolog.Logger) nmhost.Options {
 		Version: Version,
 		Logger:  log,
 		FFmpeg:  env.Getenv("SPACEKEEP_FFMPEG"),
+		Library: func(ctx context.Context) (*library.Library, error) {
+			return openLibrary(&Env{Ctx: ctx, Getenv: env.Getenv})
+		},
 		Doctor: func(ctx context.Context) protocol.Doctor {
 			ie, err := installerEnv(env, "")
 			if err != nil {

@@ -59,6 +59,8 @@ type Config struct {
 	// ("spacekeep download"); empty means "spacekeep".
 	WaitForCache bool
 	Owner        string
+	// OnDone, when set, is told of every finished file (the library).
+	OnDone OnDone
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger
@@ -209,6 +211,7 @@ func (m *Manager) run(ctx context.Context, e *entry, spaceID string, req protoco
 		return
 	}
 	r.log.Info().Str("path", done.Path).Msg("download done")
+	m.keep(r, done)
 	m.emit(done)
 }
 

@@ -40,6 +40,9 @@ func (s *session) dispatch(body []byte) {
 		protocol.TypeFileReveal: s.fileReveal,
 		protocol.TypeFileOpen:   s.fileOpen,
 	}
+	for t, h := range s.libraryHandlers() {
+		slow[t] = h
+	}
 	if h, ok := slow[req.Type]; ok {
 		s.handlers.Add(1)
 		go func() {

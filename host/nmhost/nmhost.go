@@ -57,6 +57,9 @@ type Options struct {
 	ProgressInterval time.Duration
 	// SpaceInfoTimeout bounds a space.info request; 0 means 30s.
 	SpaceInfoTimeout time.Duration
+	// Library opens the library of kept Spaces for the library.* requests;
+	// nil answers them with unknown_type.
+	Library LibraryOpener
 	// KeepJobs leaves the driver open when the session ends: the background
 	// service serves many sessions on one driver, whose jobs outlive them.
 	KeepJobs bool
@@ -92,6 +95,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, d job.Driver, opts 
 		opts:     opts,
 		produced: map[string]bool{},
 	}
+	s.opts.KnownFile = s.withLibraryFiles(opts.KnownFile)
 	// Subscribe before hello so that no event is missed, but hold the
 	// events until hello is out: it is always the first frame.
 	s.pump = newPump(opts.ProgressInterval, s.writeEvent)
@@ -118,6 +122,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, d job.Driver, opts 
 	}
 	cancel()
 	s.handlers.Wait()
+	s.closeLibrary()
 	unsubscribe()
 	s.pump.close()
 	return err
@@ -136,6 +141,8 @@ type session struct {
 
 	mu       sync.Mutex
 	produced map[string]bool // files of job.done events: file.reveal/open may show them
+
+	lib libraryState
 }
 
 func (s *session) hello() protocol.Hello {
@@ -144,6 +151,9 @@ func (s *session) hello() protocol.Hello {
 		Version:      s.opts.Version,
 		Protocol:     protocol.Version,
 		Capabilities: Capabilities,
+	}
+	if s.opts.Library != nil {
+		h.Capabilities = append(h.Capabilities[:len(h.Capabilities):len(h.Capabilities)], protocol.CapLibrary)
 	}
 	// Found or not is a stat; its version would cost an ffmpeg start
 	// (~100 ms) before the first frame, so the doctor request reports it.

@@ -40,7 +40,7 @@ test('every file the manifest and pages name exists', () => {
     manifest.background.service_worker, manifest.action.default_popup, manifest.options_ui.page,
     ...Object.values(manifest.icons), ...Object.values(manifest.action.default_icon),
   ];
-  for (const page of ['popup.html', 'options.html']) {
+  for (const page of ['popup.html', 'options.html', 'library.html']) {
     const html = readFileSync(join(EXT, page), 'utf8');
     for (const m of html.matchAll(/(?:src|href)="([^"]+)"/g)) named.push(m[1]);
   }

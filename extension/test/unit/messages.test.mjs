@@ -35,7 +35,8 @@ test('every example in protocol/testdata/messages is valid for the extension', (
     }
   }
   // The examples cover the requests the extension sends.
-  for (const t of ['download.start', 'space.info', 'jobs.list', 'job.cancel', 'file.reveal', 'file.open', 'settings.get', 'settings.set']) {
+  for (const t of ['download.start', 'space.info', 'jobs.list', 'job.cancel', 'file.reveal', 'file.open', 'settings.get', 'settings.set',
+    'library.list', 'library.search', 'library.show', 'library.stats', 'library.remove']) {
     assert.ok(seenRequests.has(t), `protocol/testdata has no ${t}.request.json`);
   }
 });
@@ -87,4 +88,16 @@ test('malformed host messages are reported', () => {
   assert.notDeepEqual(validateEvent({ type: 'job.progress', job: 'j', chunks_done: 'many' }), []);
   assert.notDeepEqual(validateHello({ type: 'hello', protocol: '1' }), []);
   assert.equal(classify({ type: 'what' }), 'unknown');
+});
+
+test('library replies are checked against their shape', () => {
+  const list = examples().find((e) => e.name === 'library.list.reply.json')?.data;
+  assert.ok(list, 'protocol/testdata has library.list.reply.json');
+  assert.deepEqual(validateReply(list, 'library.list'), []);
+  const bad = structuredClone(list);
+  delete bad.result.items[0].files;
+  assert.ok(validateReply(bad, 'library.list').length > 0, 'an item without files is refused');
+  assert.throws(() => buildRequest(1, 'library.show', {}));
+  assert.throws(() => buildRequest(1, 'library.list', { offset: -1 }));
+  assert.deepEqual(validateRequest(buildRequest(2, 'library.list')), []);
 });

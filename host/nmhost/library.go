@@ -1,0 +1,211 @@
+package nmhost
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/spacekeep/spacekeep/host/library"
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// The library.* requests read the library of kept Spaces for the
+// extension's Library page: paged lists and searches, one Space's
+// detail, statistics, and removal.
+
+// LibraryOpener opens the library; the session opens it on the first
+// library request and keeps it (see Options.Library).
+type LibraryOpener func(ctx context.Context) (*library.Library, error)
+
+// maxCaptionsPage bounds the captions of one library.show reply, so that a
+// long Space's transcript never makes a frame over protocol.MaxOutgoing.
+const maxCaptionsPage = 500
+
+// libraryState is the session's open library.
+type libraryState struct {
+	once sync.Once
+	lib  *library.Library
+	err  error
+}
+
+func (s *session) libraryHandlers() map[string]func(context.Context, json.RawMessage) (any, error) {
+	if s.opts.Library == nil {
+		return nil
+	}
+	return map[string]func(context.Context, json.RawMessage) (any, error){
+		protocol.TypeLibraryList:   s.libraryList,
+		protocol.TypeLibrarySearch: s.librarySearch,
+		protocol.TypeLibraryShow:   s.libraryShow,
+		protocol.TypeLibraryStats:  s.libraryStats,
+		protocol.TypeLibraryRemove: s.libraryRemove,
+	}
+}
+
+// library opens the library once per session.
+func (s *session) library(ctx context.Context) (*library.Library, error) {
+	s.lib.once.Do(func() {
+		s.lib.lib, s.lib.err = s.opts.Library(ctx)
+		if s.lib.err != nil {
+			s.log.Warn().Err(s.lib.err).Msg("cannot open the library")
+		}
+	})
+	if s.lib.err != nil {
+		return nil, protocol.Errorf(protocol.CodeDisk, "could not open the library: %w", s.lib.err)
+	}
+	return s.lib.lib, nil
+}
+
+// closeLibrary closes the library at the end of the session.
+func (s *session) closeLibrary() {
+	if s.lib.lib != nil {
+		s.lib.lib.Close()
+	}
+}
+
+func libraryFilter(q protocol.LibraryQuery) library.Filter {
+	f := library.Filter{Host: q.Host, Offset: q.Offset, Limit: q.Limit}
+	if q.Since > 0 {
+		f.Since = time.UnixMilli(q.Since)
+	}
+	return f
+}
+
+func decodeQuery(payload json.RawMessage) (protocol.LibraryQuery, error) {
+	var q protocol.LibraryQuery
+	if len(payload) == 0 {
+		return q, nil
+	}
+	err := decode(payload, &q)
+	if err == nil && (q.Offset < 0 || q.Limit < 0) {
+		err = protocol.Errorf(protocol.CodeBadRequest, "offset and limit must not be negative")
+	}
+	return q, err
+}
+
+// libraryError words a library failure for the extension: an unknown
+// Space is bad_request, the rest is the disk's.
+func libraryError(err error) error {
+	if errors.Is(err, library.ErrNotFound) {
+		return protocol.Errorf(protocol.CodeBadRequest, "%w", err)
+	}
+	return protocol.Errorf(protocol.CodeDisk, "the library: %w", err)
+}
+
+func (s *session) libraryList(ctx context.Context, payload json.RawMessage) (any, error) {
+	q, err := decodeQuery(payload)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.library(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.List(ctx, libraryFilter(q))
+	if err != nil {
+		return nil, libraryError(err)
+	}
+	return p, nil
+}
+
+func (s *session) librarySearch(ctx context.Context, payload json.RawMessage) (any, error) {
+	q, err := decodeQuery(payload)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.library(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := l.Search(ctx, q.Query, libraryFilter(q))
+	if err != nil {
+		return nil, libraryError(err)
+	}
+	return p, nil
+}
+
+func (s *session) libraryStats(ctx context.Context, payload json.RawMessage) (any, error) {
+	q, err := decodeQuery(payload)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.library(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := l.Stats(ctx, libraryFilter(q))
+	if err != nil {
+		return nil, libraryError(err)
+	}
+	return st, nil
+}
+
+func (s *session) libraryRef(payload json.RawMessage) (protocol.LibraryRef, error) {
+	var ref protocol.LibraryRef
+	if err := decode(payload, &ref); err != nil {
+		return ref, err
+	}
+	if ref.ID == "" {
+		return ref, protocol.Errorf(protocol.CodeBadRequest, "a Space id is needed")
+	}
+	if ref.CaptionsOffset < 0 || ref.CaptionsLimit < 0 {
+		return ref, protocol.Errorf(protocol.CodeBadRequest, "captions_offset and captions_limit must not be negative")
+	}
+	return ref, nil
+}
+
+func (s *session) libraryShow(ctx context.Context, payload json.RawMessage) (any, error) {
+	ref, err := s.libraryRef(payload)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.library(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limit := ref.CaptionsLimit
+	if limit == 0 || limit > maxCaptionsPage {
+		limit = maxCaptionsPage
+	}
+	d, err := l.Show(ctx, ref.ID, ref.CaptionsOffset, limit)
+	if err != nil {
+		return nil, libraryError(err)
+	}
+	return d.LibraryDetail, nil
+}
+
+func (s *session) libraryRemove(ctx context.Context, payload json.RawMessage) (any, error) {
+	ref, err := s.libraryRef(payload)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.library(ctx)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := l.Remove(ctx, ref.ID, ref.DeleteFiles)
+	if err != nil {
+		return nil, libraryError(err)
+	}
+	if removed == nil {
+		removed = []string{}
+	}
+	s.log.Info().Str("space", ref.ID).Int("files", len(removed)).Msg("removed from the library")
+	return protocol.LibraryRemoved{Removed: removed}, nil
+}
+
+// withLibraryFiles adds the files the library lists to those known
+// (Options.KnownFile): the Library page may open and reveal them.
+func (s *session) withLibraryFiles(known func(string) bool) func(string) bool {
+	if s.opts.Library == nil {
+		return known
+	}
+	return func(path string) bool {
+		if known != nil && known(path) {
+			return true
+		}
+		l, err := s.library(s.ctx)
+		return err == nil && l.HasFile(s.ctx, path)
+	}
+}
