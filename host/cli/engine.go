@@ -21,8 +21,8 @@ func init() {
 			Log:      c.Log,
 			// The popup cannot wait for another process's download of the
 			// same Space: it says so at once (code busy), naming that one.
-			Owner: "spacekeep for the browser",
-			OnDone:   libraryHook(c.Env, c.Log),
+			Owner:  "spacekeep for the browser",
+			OnDone: libraryHook(c.Env, c.Log),
 		}), nil
 	}
 }
