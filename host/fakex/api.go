@@ -33,6 +33,7 @@ func (s *Server) apiHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /i/api/graphql/{queryId}/AudioSpaceById", s.audioSpaceByID)
 	mux.HandleFunc("GET /i/api/1.1/live_video_stream/status/{mediaKey}", s.streamStatus)
+	s.watchRoutes(mux)
 	mux.HandleFunc("/i/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorsBody(34, "Sorry, that page does not exist."))
 	})
