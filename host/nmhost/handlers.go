@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"runtime"
 
@@ -40,6 +41,7 @@ func (s *session) dispatch(body []byte) {
 		protocol.TypeFileReveal: s.fileReveal,
 		protocol.TypeFileOpen:   s.fileOpen,
 	}
+	maps.Copy(slow, s.watchHandlers())
 	if h, ok := slow[req.Type]; ok {
 		s.handlers.Add(1)
 		go func() {
