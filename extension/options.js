@@ -3,6 +3,7 @@
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError } from './lib/errors.js';
+import { mountWatchList } from './lib/watch.js';
 
 localize(document);
 const ui = new UiClient();
@@ -57,3 +58,4 @@ form.addEventListener('submit', async (ev) => {
   if (!res.fromHost) report(res, '');
   document.body.dataset.ready = 'true';
 })();
+mountWatchList(ui, document).catch(() => {});

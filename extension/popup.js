@@ -4,6 +4,7 @@ import { api } from './lib/api.js';
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
+import { showWatchButton } from './lib/watch.js';
 import { formatBytes, formatSpeed, formatDuration, formatWhen, normalizeState, spaceLength } from './lib/format.js';
 
 localize(document);
@@ -156,6 +157,7 @@ function renderCard(info, softError) {
   $('format-group').hidden = Boolean(blocked);
   $('download-error').hidden = true;
   showPanel('card');
+  showWatchButton(ui, /** @type {HTMLButtonElement} */ ($('watch-host')), softError ? null : info);
 }
 
 // ---------- actions ----------
