@@ -220,7 +220,8 @@ func (s *Server) controlEnd(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true})
+	spec, _ := s.Space(r.PathValue("id"))
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "chunks": spec.Chunks})
 }
 
 func (s *Server) hostIDOf(id string) string {
