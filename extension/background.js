@@ -323,15 +323,17 @@ const commands = {
   },
   async setSettings({ settings }) {
     const s = cleanSettings(settings);
-    await api.storage.local.set({ settings: s });
     try {
       const saved = await native.request('settings.set', s, { timeoutMs: 10000 });
-      await api.storage.local.set({ settingsPending: false });
+      await api.storage.local.set({ settings: s, settingsPending: false });
       const back = await native.request('settings.get', undefined, { timeoutMs: 10000 }).catch(() => saved);
       return { settings: { ...s, ...cleanSettings(back) }, fromHost: true };
     } catch (e) {
-      await api.storage.local.set({ settingsPending: true });
-      return { settings: s, fromHost: false, error: toWire(e) };
+      const error = toWire(e);
+      // The host answered and refused a value: nothing is kept, the form says why.
+      if (error.code === 'bad_request') return { settings: s, fromHost: true, refused: true, error };
+      await api.storage.local.set({ settings: s, settingsPending: true });
+      return { settings: s, fromHost: false, error };
     }
   },
   async doctor() {

@@ -23,7 +23,10 @@ function fill(s) {
 
 /** @param {any} res @param {string} savedWord */
 function report(res, savedWord) {
-  if (res.fromHost) {
+  if (res.refused) {
+    status.textContent = t('optRefused', res.error?.message ?? res.error?.code ?? '');
+    status.className = 'small warn';
+  } else if (res.fromHost) {
     status.textContent = savedWord;
     status.className = 'small ok';
   } else {
@@ -48,7 +51,7 @@ form.addEventListener('submit', async (ev) => {
   status.textContent = t('saving');
   status.className = 'small';
   const res = await ui.call('setSettings', { settings: s });
-  fill(res.settings);
+  if (!res.refused) fill(res.settings); // a refused value stays in the form, to be corrected
   report(res, t('saved'));
 });
 

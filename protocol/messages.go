@@ -153,6 +153,9 @@ type Event struct {
 	Path     string  `json:"path,omitempty"`
 	Duration float64 `json:"duration,omitempty"` // seconds of audio
 	Size     int64   `json:"size,omitempty"`     // bytes of the file
+	// Warnings say what a finished job could not write beside the file
+	// (an info or caption sidecar); the file itself is complete.
+	Warnings []string `json:"warnings,omitempty"`
 
 	// Failed.
 	Code    Code   `json:"code,omitempty"`

@@ -57,7 +57,8 @@ export function spaceLength(info, now = Date.now()) {
 
 /**
  * When a scheduled Space starts, for people: "18:00" today, else with the
- * day ("Sun, 2 Mar, 18:00", in the browser's locale).
+ * day ("Sun, 2 Mar, 18:00", in the browser's locale), and the year when it
+ * is not this year's.
  * @param {number | undefined} ms since the epoch
  * @param {number} [now]
  */
@@ -68,5 +69,7 @@ export function formatWhen(ms, now = Date.now()) {
   if (at.toDateString() === new Date(now).toDateString()) {
     return at.toLocaleTimeString(undefined, /** @type {Intl.DateTimeFormatOptions} */ (time));
   }
-  return at.toLocaleString(undefined, /** @type {Intl.DateTimeFormatOptions} */ ({ weekday: 'short', day: 'numeric', month: 'short', ...time }));
+  // The year only when it is not this one: X's answer can say 2100.
+  const year = at.getFullYear() === new Date(now).getFullYear() ? {} : { year: 'numeric' };
+  return at.toLocaleString(undefined, /** @type {Intl.DateTimeFormatOptions} */ ({ weekday: 'short', day: 'numeric', month: 'short', ...year, ...time }));
 }

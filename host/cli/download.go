@@ -77,6 +77,9 @@ func runDownload(env *Env, args []string) int {
 	if env.Getenv("SPACEKEEP_LOG") != "" {
 		consoleLevel = ""
 	}
+	if f.quiet {
+		consoleLevel = "error" // -q: the one-line reason of a failure, nothing else
+	}
 	log, closeLog, redact := openLogTo(env, events.logWriter(), consoleLevel, "download")
 	defer closeLog()
 	cacheDir, err := cacheRoot(env)

@@ -51,11 +51,9 @@ func openLogTo(env *Env, console io.Writer, consoleLevel, mode string) (zerolog.
 		Console: console, ConsoleLevel: consoleLevel}
 	log, closer, err := logging.New(opts)
 	if err != nil {
-		// No log file (a read-only home, say): log to stderr only, still redacted.
-		level, _ := logging.ParseLevel(opts.Level)
-		log = zerolog.New(red.Wrap(env.Stderr)).Level(level).With().Timestamp().Logger()
-		log.Warn().Err(err).Msg("no log file")
-		return log.With().Str("mode", mode).Logger(), func() {}, red.AddSecret
+		// No log file (a read-only home, say): the console alone, in its
+		// own format and level, says so once.
+		log.Warn().Msgf("no log file: %v", err)
 	}
 	return log.With().Str("mode", mode).Logger(), func() { closer.Close() }, red.AddSecret
 }

@@ -51,7 +51,11 @@ func runNative(env *Env, args []string) (code int) {
 	log.Info().Str("caller", caller).Str("version", Version).Msg("native host started")
 
 	// With the background service running, the jobs live there: relay.
-	if conn, sock := dialService(env); conn != nil {
+	conn, sock, refused := dialService(env)
+	if refused != nil {
+		log.Warn().Err(refused).Msg("not relaying to the service's socket: running the jobs here")
+	}
+	if conn != nil {
 		log.Info().Str("socket", sock).Msg("relaying to the background service")
 		if err := service.Relay(env.Ctx, env.Stdin, env.Stdout, conn); err != nil {
 			log.Error().Err(err).Msg("relay ended with an error")

@@ -52,6 +52,13 @@ func (p *eventPrinter) handle(ev protocol.Event) {
 		jsonLine(p.env.Stdout, ev)
 		return
 	}
+	if ev.Type == protocol.TypeJobDone {
+		// What was not written beside the file is news even with -q.
+		p.endLine()
+		for _, w := range ev.Warnings {
+			fmt.Fprintf(p.env.Stderr, "warning: %s\n", w)
+		}
+	}
 	if p.quiet {
 		return
 	}
@@ -168,7 +175,9 @@ func waiting(ev protocol.Event, now time.Time) string {
 	}
 	at := time.UnixMilli(ev.Space.StartedAt).In(now.Location())
 	when := at.Format("15:04")
-	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+	if y, m, d := at.Date(); y != now.Year() {
+		when = at.Format("Mon 2 Jan 2006 15:04")
+	} else if m != now.Month() || d != now.Day() {
 		when = at.Format("Mon 2 Jan 15:04")
 	}
 	if left := at.Sub(now); left > 0 {
@@ -179,10 +188,17 @@ func waiting(ev protocol.Event, now time.Time) string {
 	return fmt.Sprintf("%s (scheduled %s, due now)", s, when)
 }
 
-// span is a wait in minutes: "12 min", "2 h 5 min", "less than a minute".
+// span is a wait in minutes: "12 min", "2 h 5 min", "less than a minute";
+// past 48 hours in days and hours: "3 days 4 h".
 func span(d time.Duration) string {
 	m := int(d.Round(time.Minute) / time.Minute)
 	switch {
+	case m > 48*60:
+		h := int(d.Round(time.Hour) / time.Hour)
+		if h%24 == 0 {
+			return fmt.Sprintf("%d days", h/24)
+		}
+		return fmt.Sprintf("%d days %d h", h/24, h%24)
 	case m < 1:
 		return "less than a minute"
 	case m < 60:

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +42,39 @@ func TestDescribeWaiting(t *testing.T) {
 	} {
 		if got := describeAt(tc.ev, now); got != tc.want {
 			t.Errorf("describeAt(%+v) = %q, want %q", tc.ev, got, tc.want)
+		}
+	}
+}
+
+func TestDescribeWaitingFarAhead(t *testing.T) {
+	now := time.Date(2025, 12, 30, 17, 48, 0, 0, time.UTC)
+	at := func(d time.Duration) *protocol.SpaceInfo {
+		return &protocol.SpaceInfo{StartedAt: now.Add(d).UnixMilli()}
+	}
+	for _, tc := range []struct {
+		ev   protocol.Event
+		want string
+	}{
+		{protocol.Event{Stage: protocol.StageWaiting, Space: at(47 * time.Hour)}, "Waiting for the Space to start (scheduled Thu 1 Jan 2026 16:48, in 47 h)"},
+		{protocol.Event{Stage: protocol.StageWaiting, Space: at(49 * time.Hour)}, "Waiting for the Space to start (scheduled Thu 1 Jan 2026 18:48, in 2 days 1 h)"},
+		{protocol.Event{Stage: protocol.StageWaiting, Space: &protocol.SpaceInfo{StartedAt: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()}},
+			"Waiting for the Space to start (scheduled Fri 1 Jan 2100 00:00, in 27029 days 6 h)"},
+		{protocol.Event{Stage: protocol.StageWaiting, Space: at(2 * time.Hour)}, "Waiting for the Space to start (scheduled 19:48, in 2 h)"},
+	} {
+		if got := describeAt(tc.ev, now); got != tc.want {
+			t.Errorf("describeAt(%+v) = %q, want %q", tc.ev, got, tc.want)
+		}
+	}
+}
+
+func TestDoneWarningsReachStderr(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		var out, errOut bytes.Buffer
+		p := newEventPrinter(&Env{Stdout: &out, Stderr: &errOut}, false, quiet)
+		p.handle(protocol.Event{Type: protocol.TypeJobDone, Stage: protocol.StageDone, Path: "/x/a.m4a",
+			Warnings: []string{"The info file was not written: /x/a.info.json exists"}})
+		if want := "warning: The info file was not written: /x/a.info.json exists\n"; !strings.Contains(errOut.String(), want) {
+			t.Errorf("quiet=%v: stderr %q lacks %q", quiet, errOut.String(), want)
 		}
 	}
 }

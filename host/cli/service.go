@@ -241,18 +241,21 @@ func (p *serviceProgram) Stop(kservice.Service) error {
 }
 
 // dialService connects to a running background service, or returns nil:
-// then the native host runs the jobs itself.
-func dialService(env *Env) (net.Conn, string) {
+// then the native host runs the jobs itself. refused says why a socket
+// that is there was not used (not ours alone, see service.DialChecked).
+func dialService(env *Env) (conn net.Conn, sock string, refused error) {
 	if env.Getenv(service.EnvNoService) == "1" {
-		return nil, ""
+		return nil, "", nil
 	}
 	sock, err := service.SocketFrom(env.Getenv)
 	if err != nil {
-		return nil, ""
+		return nil, "", nil
 	}
-	c, err := service.Dial(sock)
-	if err != nil {
-		return nil, ""
+	c, err := service.DialChecked(sock)
+	if errors.Is(err, service.ErrNotOurs) {
+		return nil, sock, err
+	} else if err != nil {
+		return nil, "", nil // no service: the usual case, nothing to say
 	}
-	return c, sock
+	return c, sock, nil
 }

@@ -3,14 +3,13 @@ package job
 import (
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/spacekeep/spacekeep/host/naming"
 	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
-	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // info is what --write-info-json writes beside the audio file.
@@ -22,22 +21,30 @@ type info struct {
 	Saved    string  `json:"saved_at"`
 }
 
-// writeInfo writes <audio file name>.info.json beside the audio file.
+// writeInfoFile is writeInfo; a test makes it fail as a full disk would.
+var writeInfoFile = writeInfo
+
+// writeInfo writes <audio file name>.info.json beside the audio file, by
+// the sidecar rules (never over an existing file).
 func writeInfo(audio string, sp *xapi.Space, duration float64) error {
 	b, err := json.MarshalIndent(info{Space: sp, URL: spaceurl.URL(sp.ID), Duration: duration,
 		File: filepath.Base(audio), Saved: time.Now().UTC().Format(time.RFC3339)}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode the info file: %w", err)
 	}
-	p := strings.TrimSuffix(audio, filepath.Ext(audio)) + ".info.json"
-	tmp := p + ".part"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		os.Remove(tmp)
-		return protocol.DiskError("write the info file", err)
+	_, err = naming.WriteSidecar(audio, ".info.json", func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+	return err
+}
+
+// sidecar runs one sidecar writer after the audio is in place: a failure
+// is a warning for the done event, never a failed job (the audio is
+// complete, and the cache goes as after any success).
+func (r *runner) sidecar(warnings *[]string, what string, write func() error) {
+	if err := write(); err != nil {
+		r.log.Warn().Err(err).Str("sidecar", what).Msg("sidecar not written")
+		*warnings = append(*warnings, fmt.Sprintf("The %s was not written: %v", what, err))
 	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return protocol.DiskError("write the info file", err)
-	}
-	return nil
 }

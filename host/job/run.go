@@ -260,16 +260,15 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if err != nil {
 		return protocol.Event{}, err
 	}
+	var warnings []string
 	if r.req.Options.WriteInfoJSON {
-		if err := writeInfo(final, r.latest.Load(), res.Duration); err != nil {
-			return protocol.Event{}, err
-		}
+		r.sidecar(&warnings, "info file", func() error { return writeInfoFile(final, r.latest.Load(), res.Duration) })
 	}
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
 	return protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
-		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged}, nil
+		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged, Warnings: warnings}, nil
 }
 
 // output makes sure the output folder exists and names the file.

@@ -13,6 +13,9 @@ import (
 const (
 	waitGiveUp = 12 * time.Hour
 	waitSoon   = 2 * time.Minute
+	// waitAhead is the furthest start waited for: X schedules weeks ahead
+	// at most, so a later date is bad data, not a reason to wait for years.
+	waitAhead = 30 * 24 * time.Hour
 )
 
 // waitForStart waits for a scheduled Space to start, asking X now and then,
@@ -42,6 +45,11 @@ func (r *runner) waitForStart(ctx context.Context, api *xapi.Client, sp *xapi.Sp
 					scheduled.Local().Format("Mon 2 Jan 15:04"))
 			}
 			return nil, protocol.Errorf(protocol.CodeNotStarted, "This Space did not start within %s; try again later.", waitGiveUp)
+		}
+		if !scheduled.IsZero() && scheduled.Sub(now) > waitAhead {
+			return nil, protocol.Errorf(protocol.CodeNotStarted,
+				"This Space is scheduled for %s, more than 30 days ahead; spacekeep waits only for Spaces due within 30 days. Try again closer to the time.",
+				scheduled.Local().Format("Mon 2 Jan 2006 15:04"))
 		}
 		// Again after every look: a countdown shown from it stays fresh.
 		info := spaceInfo(sp)

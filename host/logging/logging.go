@@ -53,30 +53,17 @@ func DefaultDir() (string, error) {
 	return filepath.Join(cache, "spacekeep", "logs"), nil
 }
 
-// New returns the logger and a Closer for its file.
+// New returns the logger and a Closer for its file. When the file cannot
+// be made (a read-only cache folder, say) the logger still writes to the
+// console, in the console's format (to nowhere without one), and the error
+// says why: the caller decides whether to mention it.
 func New(opts Options) (zerolog.Logger, io.Closer, error) {
-	nop := zerolog.Nop()
 	level, levelErr := ParseLevel(opts.Level)
-	dir := opts.Dir
-	if dir == "" {
-		d, err := DefaultDir()
-		if err != nil {
-			return nop, nil, err
-		}
-		dir = d
+	var sinks []io.Writer
+	f, ferr := openFile(opts.Dir)
+	if ferr == nil {
+		sinks = append(sinks, f)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nop, nil, fmt.Errorf("create log folder: %w", err)
-	}
-	path := filepath.Join(dir, FileName)
-	if err := rotate(path); err != nil {
-		return nop, nil, err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nop, nil, fmt.Errorf("open log file: %w", err)
-	}
-	sinks := []io.Writer{f}
 	if opts.Console != nil {
 		var console zerolog.LevelWriter = zerolog.LevelWriterAdapter{Writer: zerolog.ConsoleWriter{
 			Out:        opts.Console,
@@ -95,11 +82,40 @@ func New(opts Options) (zerolog.Logger, io.Closer, error) {
 	if red == nil {
 		red = NewRedactor()
 	}
-	log := zerolog.New(red.Wrap(zerolog.MultiLevelWriter(sinks...))).Level(level).With().Timestamp().Logger()
+	log := zerolog.Nop()
+	if len(sinks) > 0 {
+		log = zerolog.New(red.Wrap(zerolog.MultiLevelWriter(sinks...))).Level(level).With().Timestamp().Logger()
+	}
 	if levelErr != nil {
 		log.Warn().Err(levelErr).Msg("using log level info")
 	}
+	if ferr != nil {
+		return log, io.NopCloser(nil), ferr
+	}
 	return log, f, nil
+}
+
+// openFile opens (creating, rotating) the log file in dir (default DefaultDir).
+func openFile(dir string) (*os.File, error) {
+	if dir == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create log folder: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	if err := rotate(path); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open log file: %w", err)
+	}
+	return f, nil
 }
 
 // ParseLevel reads debug, info, warn or error (any case); empty is info.

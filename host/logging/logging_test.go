@@ -212,3 +212,21 @@ func TestConsoleLevelFiltersOnlyTheConsole(t *testing.T) {
 		t.Error("a secret passed the redactor")
 	}
 }
+
+// No log file: the console still gets its human lines, never JSON, and the
+// error says why.
+func TestNoFileKeepsTheConsole(t *testing.T) {
+	blocker := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(blocker, []byte("x"), 0o644)
+	var console bytes.Buffer
+	log, closer, err := New(Options{Dir: filepath.Join(blocker, "logs"), Console: &console, ConsoleLevel: "warn"})
+	if err == nil {
+		t.Fatal("no error for a log folder under a file")
+	}
+	defer closer.Close()
+	log.Info().Msg("hidden")
+	log.Warn().Msg("shown")
+	if got := console.String(); strings.Contains(got, "{") || strings.Contains(got, "hidden") || !strings.Contains(got, "shown") {
+		t.Errorf("console: %q", got)
+	}
+}

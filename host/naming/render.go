@@ -73,6 +73,14 @@ func Render(tmpl string, f Fields, ext string) (string, error) {
 	return name + cleanExt(ext), nil
 }
 
+// CheckTemplate reports whether tmpl can name files: an unknown field or an
+// unclosed "{" is a bad_request error, found when the template is set, not
+// after a download's API calls.
+func CheckTemplate(tmpl string) error {
+	_, err := Render(tmpl, Fields{ID: "1OyKAWgagpqJb", Title: "t", Date: time.Unix(0, 0)}, "m4a")
+	return err
+}
+
 // fill substitutes the template's fields; title overrides values["title"].
 func fill(tmpl string, values map[string]string, title string) (string, error) {
 	var b strings.Builder

@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // file.reveal and file.open start programs on a path the extension sends:
-// only paths inside the output folder or files this host produced are
-// allowed, so that a compromised page cannot make the host open anything.
+// only files spacekeep itself wrote are allowed (the files of the jobs the
+// host knows about, and those Options.KnownFile vouches for), so that a
+// compromised page cannot make the host open anything else, not even other
+// files of the output folder (which may be "/").
 
 func (s *session) fileReveal(_ context.Context, payload json.RawMessage) (any, error) {
 	path, err := s.allowedPath(payload)
@@ -37,8 +38,9 @@ func (s *session) fileOpen(_ context.Context, payload json.RawMessage) (any, err
 	return protocol.Empty{}, nil
 }
 
-// allowedPath decodes a PathRef and returns its path, resolved, if the
-// host may show it; the error has code bad_request.
+// allowedPath decodes a PathRef and returns its path if the host may show
+// it: a regular file (not a symlink) that spacekeep wrote; the error has
+// code bad_request.
 func (s *session) allowedPath(payload json.RawMessage) (string, error) {
 	var ref protocol.PathRef
 	if err := decode(payload, &ref); err != nil {
@@ -48,26 +50,25 @@ func (s *session) allowedPath(payload json.RawMessage) (string, error) {
 		return "", protocol.Errorf(protocol.CodeBadRequest, "path must be absolute, not %q", ref.Path)
 	}
 	path := filepath.Clean(ref.Path)
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return "", protocol.Errorf(protocol.CodeBadRequest, "no such file: %s", path)
+	known := ""
+	if s.knownFile(path) {
+		known = path
+	} else if real, err := filepath.EvalSymlinks(path); err == nil && s.knownFile(real) {
+		known = real // the job's folder was named through a symlink
 	}
-	if fi, err := os.Stat(real); err != nil || !fi.Mode().IsRegular() {
+	if known == "" {
+		return "", protocol.Errorf(protocol.CodeBadRequest, "%s is not a file spacekeep made", path)
+	}
+	// The file itself, not whatever a symlink put in its place points to.
+	if fi, err := os.Lstat(known); err != nil || !fi.Mode().IsRegular() {
 		return "", protocol.Errorf(protocol.CodeBadRequest, "not a file: %s", path)
 	}
-	if s.producedFile(path) || s.producedFile(real) {
-		return real, nil
-	}
-	st, _ := s.loadSettings()
-	if st.OutputDir != "" {
-		if dir, err := filepath.EvalSymlinks(st.OutputDir); err == nil && inside(dir, real) {
-			return real, nil
-		}
-	}
-	return "", protocol.Errorf(protocol.CodeBadRequest, "%s is not in the output folder nor a file spacekeep made", path)
+	return known, nil
 }
 
-func (s *session) producedFile(path string) bool {
+// knownFile tells whether spacekeep wrote path: a job.done of this session,
+// a finished job the driver knows, or a file the KnownFile hook vouches for.
+func (s *session) knownFile(path string) bool {
 	s.mu.Lock()
 	ok := s.produced[path]
 	s.mu.Unlock()
@@ -79,16 +80,7 @@ func (s *session) producedFile(path string) bool {
 			return true
 		}
 	}
-	return false
-}
-
-// inside tells whether path is dir or below it; both must be clean and absolute.
-func inside(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	if err != nil {
-		return false
-	}
-	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+	return s.opts.KnownFile != nil && s.opts.KnownFile(path)
 }
 
 // systemOpener starts the platform's file manager or default application.

@@ -48,6 +48,10 @@ type Options struct {
 	Doctor func(ctx context.Context) protocol.Doctor
 	// Opener reveals and opens files; nil means the platform's.
 	Opener Opener
+	// KnownFile vouches for files spacekeep wrote that no job of this
+	// host reports (the library's, say): file.reveal and file.open show
+	// only those and the files of known jobs. Nil vouches for none.
+	KnownFile func(path string) bool
 	// ProgressInterval is the least time between two progress frames of one
 	// job; 0 means 250ms (four a second).
 	ProgressInterval time.Duration

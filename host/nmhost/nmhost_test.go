@@ -607,17 +607,27 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 	}
 	link := filepath.Join(out, "link")
 	os.Symlink(stranger, link)
+	// A file spacekeep made, later replaced by a symlink to a program.
+	swapped := filepath.Join(out, "swapped.m4a")
+	os.Symlink("/usr/bin/id", swapped)
+	library := filepath.Join(other, "kept.m4a")
+	os.WriteFile(library, []byte("x"), 0o644)
 	op := &recOpener{}
-	h := startHost(t, Options{SettingsDir: dir, Opener: op, ProgressInterval: time.Millisecond})
+	h := startHost(t, Options{SettingsDir: dir, Opener: op, ProgressInterval: time.Millisecond,
+		KnownFile: func(p string) bool { return p == library }})
 	h.next()
 	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "j", Path: produced})
+	h.next()
+	h.d.emit(protocol.Event{Type: protocol.TypeJobDone, Job: "k", Path: swapped})
 	h.next()
 	cases := []struct {
 		typ, path string
 		ok        bool
 	}{
-		{"file.reveal", inOut, true},
+		{"file.reveal", inOut, false}, // in the output folder, but not spacekeep's
 		{"file.open", produced, true},
+		{"file.reveal", library, true}, // the hook vouches for it
+		{"file.open", swapped, false},
 		{"file.open", stranger, false},
 		{"file.open", link, false}, // a symlink out of the folder
 		{"file.reveal", out + "/../" + filepath.Base(other) + "/secret.txt", false},
@@ -631,8 +641,17 @@ func TestFileRevealOnlyAllowedPaths(t *testing.T) {
 			t.Errorf("%s %s: %v", c.typ, c.path, r)
 		}
 	}
+	// The output folder set to "/" makes no program openable.
+	h.send(req(100, "settings.set", map[string]any{"output_dir": "/"}))
+	h.nextReply()
+	for i, p := range []string{"/usr/bin/id", "/etc/passwd"} {
+		h.send(req(101+i, "file.open", map[string]any{"path": p}))
+		if r := h.nextReply(); r["ok"] == true || errCode(r) != "bad_request" {
+			t.Errorf("file.open %s with output_dir /: %v", p, r)
+		}
+	}
 	h.finish()
-	if want := fmt.Sprint([]string{"reveal " + inOut, "open " + produced}); fmt.Sprint(op.calls) != want {
+	if want := fmt.Sprint([]string{"open " + produced, "reveal " + library}); fmt.Sprint(op.calls) != want {
 		t.Fatalf("opener calls %v, want %v", op.calls, want)
 	}
 }

@@ -3,21 +3,20 @@ package service
 import (
 	"errors"
 	"net"
-	"os"
 
 	"golang.org/x/sys/unix"
 )
 
-// checkPeer asks the kernel who connected (LOCAL_PEERCRED) and refuses any
-// other user than ours.
-func checkPeer(c net.Conn) error {
+// peerUID asks the kernel (LOCAL_PEERCRED) which user is at the other end
+// of c: the client for the service, the listener for the native host.
+func peerUID(c net.Conn) (int, error) {
 	uc, ok := c.(*net.UnixConn)
 	if !ok {
-		return errors.New("not a unix socket connection")
+		return -1, errors.New("not a unix socket connection")
 	}
 	raw, err := uc.SyscallConn()
 	if err != nil {
-		return err
+		return -1, err
 	}
 	var (
 		cred *unix.Xucred
@@ -26,10 +25,10 @@ func checkPeer(c net.Conn) error {
 	if err := raw.Control(func(fd uintptr) {
 		cred, cerr = unix.GetsockoptXucred(int(fd), unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
 	}); err != nil {
-		return err
+		return -1, err
 	}
 	if cerr != nil {
-		return cerr
+		return -1, cerr
 	}
-	return checkUID(int(cred.Uid), os.Getuid())
+	return int(cred.Uid), nil
 }

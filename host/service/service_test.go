@@ -34,6 +34,9 @@ func TestMain(m *testing.M) {
 	if p := os.Getenv(peerClientEnv); p != "" {
 		os.Exit(peerClient(p))
 	}
+	if p := os.Getenv(peerListenerEnv); p != "" {
+		os.Exit(peerListener(p))
+	}
 	dir, err := os.MkdirTemp("", "spacekeep-service-test")
 	if err != nil {
 		panic(err)

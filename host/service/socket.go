@@ -100,3 +100,31 @@ func Listen(path string) (net.Listener, error) {
 func Dial(path string) (net.Conn, error) {
 	return net.DialTimeout("unix", path, DialTimeout)
 }
+
+// DialChecked connects to the service at path for the native host, and
+// only if it is ours: the socket file owned by this user with no access for
+// others, and its listener running as this user (the kernel's peer
+// credentials). The extension's frames carry the x.com session, so any
+// doubt is a refusal, which says why; the caller then runs the session
+// itself.
+func DialChecked(path string) (net.Conn, error) {
+	if _, err := os.Lstat(path); err != nil {
+		return nil, err // no service there
+	}
+	if err := checkSocketFile(path); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotOurs, err)
+	}
+	c, err := Dial(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkListener(c); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("%w: the socket %s: %w", ErrNotOurs, path, err)
+	}
+	return c, nil
+}
+
+// ErrNotOurs is wrapped by DialChecked's refusals (as opposed to no
+// service listening).
+var ErrNotOurs = errors.New("refused the service's socket")

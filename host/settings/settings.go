@@ -154,7 +154,7 @@ func Validate(s protocol.Settings) error {
 	case s.Concurrency < 0 || s.Concurrency > MaxConcurrency:
 		return protocol.Errorf(protocol.CodeBadRequest, "concurrency must be 0 (auto) to %d, not %d", MaxConcurrency, s.Concurrency)
 	}
-	return nil
+	return naming.CheckTemplate(s.NameTemplate)
 }
 
 // Fill returns o with every empty field taken from s.

@@ -1,8 +1,10 @@
 package settings
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spacekeep/spacekeep/protocol"
@@ -103,5 +105,20 @@ func TestFill(t *testing.T) {
 	o := Fill(protocol.Options{Format: "mp3"}, s)
 	if o != (protocol.Options{OutputDir: "/x", Format: "mp3", NameTemplate: "t", Concurrency: 3}) {
 		t.Fatalf("got %+v", o)
+	}
+}
+
+func TestApplyRefusesBadTemplates(t *testing.T) {
+	tempHome(t)
+	base := protocol.Settings{OutputDir: "/x", Format: "m4a", NameTemplate: "{title}"}
+	for _, tmpl := range []string{"{nosuchfield}", "{bogus", "{title} {", "{}"} {
+		p, _ := json.Marshal(map[string]string{"name_template": tmpl})
+		got, err := Apply(base, p)
+		if protocol.CodeOf(err) != protocol.CodeBadRequest || got != base || !strings.Contains(err.Error(), "template") {
+			t.Errorf("%q: got %+v, %v", tmpl, got, err)
+		}
+	}
+	if _, err := Apply(base, []byte(`{"name_template":"{date} {time} {title} {host} {handle} {id} {state}"}`)); err != nil {
+		t.Errorf("every field: %v", err)
 	}
 }

@@ -84,6 +84,10 @@ func New(cookies protocol.Cookies, opt Options) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
+	// A copy: the caller's client may serve others (the CDN) that may follow redirects.
+	own := *hc
+	own.CheckRedirect = sameHostRedirect
+	hc = &own
 	c := &Client{
 		base:        base,
 		http:        hc,
@@ -196,6 +200,9 @@ func (c *Client) do(ctx context.Context, u *url.URL) ([]byte, error) {
 		if ctx.Err() != nil {
 			return nil, protocol.NewError(protocol.CodeCancelled, ctx.Err())
 		}
+		if errors.Is(err, errRedirect) {
+			return nil, protocol.NewError(protocol.CodeAPIChanged, retry.ScrubURLError(err))
+		}
 		return nil, protocol.NewError(protocol.CodeNetwork, retry.ScrubURLError(err))
 	}
 	defer resp.Body.Close()
@@ -213,6 +220,24 @@ func (c *Client) do(ctx context.Context, u *url.URL) ([]byte, error) {
 		return body, ae
 	}
 	return body, nil
+}
+
+// errRedirect is what a refused API redirect fails with.
+var errRedirect = errors.New("the API redirected to another host; refused so that the x.com session goes to no one else")
+
+// sameHostRedirect follows an API redirect only to the same scheme and host:
+// Go strips Cookie and Authorization on a redirect to another domain, but
+// not x-csrf-token (ct0) nor any header of ours, and not between two ports
+// of one host. Refusing is simpler and safer than stripping.
+func sameHostRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	first := via[0].URL
+	if req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+		return fmt.Errorf("%w (%s)", errRedirect, req.URL.Host)
+	}
+	return nil
 }
 
 // authorize adds the headers X's web client sends. The cookies are added only

@@ -45,6 +45,12 @@ describe('Chromium with the host installed', () => {
     const page = await b.context.newPage();
     await page.goto(`${EXT_ORIGIN}/options.html`);
     await page.waitForSelector('body[data-ready=true]');
+    // A template the host refuses: the page says why, nothing is kept.
+    await page.fill('#name_template', '{nosuchfield}');
+    await page.click('#save');
+    await page.waitForSelector('#status.warn', { timeout: 15000 });
+    assert.match(await page.textContent('#status') ?? '', /Not saved: .*nosuchfield/);
+    await page.fill('#name_template', '');
     await page.fill('#output_dir', out);
     await page.selectOption('#format', 'm4a');
     await page.click('#save');

@@ -93,6 +93,11 @@ function answer(m) {
       }, 5);
       return undefined;
     }
+    case 'settings.set':
+      if (String(m.payload.name_template ?? '').includes('{nosuch')) {
+        return host.emit({ id: m.id, ok: false, error: { code: 'bad_request', message: 'unknown field {nosuchfield} in file name template' } });
+      }
+      return reply({});
     default: return reply({});
   }
 }
@@ -222,4 +227,16 @@ test('settings are saved locally and in the host', async () => {
   const set = host.received.filter((m) => m.type === 'settings.set').at(-1);
   assert.deepEqual(set.payload, { output_dir: '/music', format: 'mp3', concurrency: 6 });
   assert.deepEqual(local.settings, { output_dir: '/music', format: 'mp3', concurrency: 6 });
+});
+
+test('settings the host refuses are not kept, and the reason comes back', async () => {
+  const p = popup();
+  const before = structuredClone(local.settings);
+  const r = await p.call('setSettings', { settings: { output_dir: '/music', format: 'mp3', name_template: '{nosuchfield}' } });
+  assert.equal(r.ok, true);
+  assert.equal(r.result.refused, true);
+  assert.equal(r.result.error.code, 'bad_request');
+  assert.match(r.result.error.message, /nosuchfield/);
+  assert.deepEqual(local.settings, before, 'the refused settings were kept in the browser');
+  assert.notEqual(local.settingsPending, true, 'the refused settings would be pushed again');
 });

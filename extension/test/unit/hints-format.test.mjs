@@ -41,3 +41,10 @@ test('when a scheduled Space starts: the time today, the day too otherwise', () 
   assert.equal(formatWhen(undefined, now), '');
   assert.equal(formatWhen(0, now), '');
 });
+
+test('a scheduled start in another year shows the year', () => {
+  const now = new Date(2025, 11, 30, 17, 48).getTime();
+  assert.match(formatWhen(new Date(2100, 0, 1, 0, 0).getTime(), now), /2100/);
+  assert.match(formatWhen(new Date(2026, 0, 1, 18, 0).getTime(), now), /2026/);
+  assert.doesNotMatch(formatWhen(new Date(2025, 11, 31, 18, 0).getTime(), now), /2025/);
+});
