@@ -194,7 +194,7 @@ func watchStatus(env *Env, args []string) int {
 		return exitUsage
 	}
 	var st protocol.WatchStatus
-	if conn, _ := dialService(env); conn != nil {
+	if conn, _, _ := dialService(env); conn != nil {
 		got, err := askService(conn, protocol.TypeWatchStatus)
 		conn.Close()
 		if err != nil {
