@@ -4,7 +4,7 @@ import { api } from './lib/api.js';
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
-import { showWatchButton } from './lib/watch.js';
+import { showWatchButton, showWatchBanner } from './lib/watch.js';
 import { formatBytes, formatSpeed, formatDuration, formatWhen, normalizeState, spaceLength } from './lib/format.js';
 
 localize(document);
@@ -389,3 +389,4 @@ ui.onState((s) => {
   await refresh();
   document.body.dataset.ready = 'true';
 })();
+showWatchBanner(ui, $('watch-banner')).catch(() => {});

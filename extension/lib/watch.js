@@ -234,3 +234,23 @@ export async function mountWatchList(ui, doc) {
   });
   await act('watchList');
 }
+
+/**
+ * The popup's line about the watcher when it cannot watch (no session, a
+ * rate limit, an error); hidden otherwise and when the host does not watch.
+ * @param {{call: (cmd: string, args?: any) => Promise<any>}} ui
+ * @param {HTMLElement} el
+ */
+export async function showWatchBanner(ui, el) {
+  el.hidden = true;
+  let st;
+  try {
+    st = await ui.call('watchStatus');
+  } catch {
+    return;
+  }
+  if (!st?.hosts || !['no_session', 'rate_limited', 'error'].includes(st.state)) return;
+  el.textContent = describeWatchStatus(st);
+  el.dataset.state = st.state;
+  el.hidden = false;
+}

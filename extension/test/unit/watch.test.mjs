@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setMessages } from '../../lib/i18n.js';
-import { watchRefFromInfo, isSessionCookieChange, liveNotification, describeWatchStatus, LIVE_PREFIX } from '../../lib/watch.js';
+import { watchRefFromInfo, isSessionCookieChange, liveNotification, describeWatchStatus, showWatchBanner, LIVE_PREFIX } from '../../lib/watch.js';
 import { validateEvent, validateReply } from '../../lib/messages.js';
 import { examples } from './helpers.mjs';
 
@@ -48,4 +48,18 @@ test('watch replies are checked', () => {
   assert.notDeepEqual(validateReply({ id: 1, ok: true, result: {} }, 'watch.list'), []);
   assert.equal(describeWatchStatus({ state: 'idle' }), 'No host watched yet.');
   assert.equal(describeWatchStatus({ state: 'x', message: 'Said.' }), 'Said.');
+});
+
+test('the popup says when the watcher is paused for want of a session', async () => {
+  const el = /** @type {any} */ ({ hidden: false, textContent: '', dataset: {} });
+  const ui = (/** @type {any} */ st) => ({ call: async () => st });
+  await showWatchBanner(ui({ state: 'no_session', hosts: 2, session: false }), el);
+  assert.equal(el.hidden, false);
+  assert.equal(el.textContent, 'Paused: log in to x.com in this browser.');
+  await showWatchBanner(ui({ state: 'watching', hosts: 2, session: true }), el);
+  assert.equal(el.hidden, true);
+  await showWatchBanner(ui({ state: 'no_session', hosts: 0, session: false }), el);
+  assert.equal(el.hidden, true, 'nothing watched: nothing to say');
+  await showWatchBanner({ call: async () => { throw new Error('unknown_type'); } }, el);
+  assert.equal(el.hidden, true, 'a host that does not watch: nothing to say');
 });
