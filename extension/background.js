@@ -409,7 +409,7 @@ const keepalive = setInterval(() => {
   if (native.state.connected && Jobs.list(jobs).some(Jobs.isActive)) {
     native.request('ping', undefined, { timeoutMs: 10000 }).catch(() => {});
   } else {
-    watching.watching().then((w) => { if (w) native.request('ping', undefined, { timeoutMs: 10000 }).catch(() => {}); });
+    watching.tick().catch(() => {});
   }
 }, 20000);
 /** @type {any} */ (keepalive).unref?.(); // under node (unit tests) only

@@ -61,6 +61,12 @@ export function liveNotification(ev, withButtons) {
  */
 export function setupWatch({ api, native, isFirefox, onLive }) {
   let timer = /** @type {any} */ (null);
+  /** The watcher's last status, for the popup (which must not ask the host on every opening). @type {any} */
+  let lastStatus = null;
+  async function refreshStatus() {
+    lastStatus = await native.request('watch.status', undefined, { timeoutMs: 10000 });
+    return lastStatus;
+  }
 
   async function sendSession() {
     if (!native.state.hello?.capabilities?.includes('watch')) return;
@@ -73,7 +79,10 @@ export function setupWatch({ api, native, isFirefox, onLive }) {
     await native.request('watch.session', cookies, { timeoutMs: 10000 });
   }
   native.onHello(() => {
-    sendSession().catch((e) => console.warn('spacekeep: watch.session', e?.code));
+    lastStatus = null;
+    if (!native.state.hello?.capabilities?.includes('watch')) return;
+    sendSession().catch((e) => console.warn('spacekeep: watch.session', e?.code))
+      .finally(() => refreshStatus().catch(() => {}));
     native.request('watch.list', undefined, { timeoutMs: 10000 })
       .then((/** @type {any} */ r) => api.storage.local.set({ watching: (r?.hosts?.length ?? 0) > 0 }))
       .catch(() => {});
@@ -105,17 +114,20 @@ export function setupWatch({ api, native, isFirefox, onLive }) {
   /** @param {any} r */
   const remember = (r) => {
     api.storage.local.set({ watching: (r?.hosts?.length ?? 0) > 0 }).catch(() => {});
+    refreshStatus().catch(() => {});
     return r;
   };
   return {
-    /** Whether the keepalive should ping: something is watched. */
-    async watching() {
+    /** The keepalive's tick: while something is watched, ask the watcher
+     * how it is (which also keeps the port, and so the watcher, alive). */
+    async tick() {
       const s = await api.storage.local.get('watching').catch(() => ({}));
-      return Boolean(/** @type {any} */ (s)?.watching);
+      if (/** @type {any} */ (s)?.watching) await refreshStatus();
     },
     commands: {
       async watchList() { return remember(await native.request('watch.list', undefined, { timeoutMs: 10000 })); },
-      async watchStatus() { return native.request('watch.status', undefined, { timeoutMs: 10000 }); },
+      async watchStatus() { return refreshStatus(); },
+      async watchStatusCached() { return lastStatus; },
       /** @param {{handle?: string, id?: string}} ref */
       async watchAdd(ref) {
         await sendSession().catch(() => {}); // so that a handle is resolved at once
@@ -245,7 +257,7 @@ export async function showWatchBanner(ui, el) {
   el.hidden = true;
   let st;
   try {
-    st = await ui.call('watchStatus');
+    st = await ui.call('watchStatusCached');
   } catch {
     return;
   }
