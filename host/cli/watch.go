@@ -143,6 +143,14 @@ func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
+// liveHost names a host that went live: its handle, else its id.
+func liveHost(handle, id string) string {
+	if handle != "" {
+		return "@" + handle
+	}
+	return id
+}
+
 func describeHost(h protocol.WatchedHost) string {
 	switch {
 	case h.Handle != "" && h.ID != "":
@@ -238,7 +246,7 @@ func printStatus(env *Env, st protocol.WatchStatus) {
 		fmt.Fprintf(env.Stdout, "last look: %s\n", time.UnixMilli(st.Last).Local().Format("15:04:05"))
 	}
 	for _, r := range st.Recording {
-		fmt.Fprintf(env.Stdout, "recording: @%s: %s (job %s)\n", r.Space.HostHandle, r.Space.Title, r.Job)
+		fmt.Fprintf(env.Stdout, "recording: %s: %s (job %s)\n", liveHost(r.Space.HostHandle, r.Space.HostID), r.Space.Title, r.Job)
 	}
 }
 
@@ -354,7 +362,7 @@ func watchRun(env *Env, args []string) int {
 			wg.Add(1)
 		}
 		mu.Unlock()
-		printed <- fmt.Sprintf("recording @%s: %s (job %s)", ev.Space.HostHandle, ev.Space.Title, ev.Job)
+		printed <- fmt.Sprintf("recording %s: %s (job %s)", liveHost(ev.Space.HostHandle, ev.Space.HostID), ev.Space.Title, ev.Job)
 	})
 	defer unsubLive()
 	printerDone := make(chan struct{})
