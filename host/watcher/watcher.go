@@ -8,6 +8,7 @@ package watcher
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -61,6 +62,9 @@ type Keeper struct {
 	nextSub int
 	waiters map[string]chan struct{} // job → closed when it ends
 	ended   map[string]bool          // jobs that ended before their waiter came
+	// noResolveUntil pauses resolving handles after a failure: X allows
+	// UserByScreenName ~50 times per 15 minutes.
+	noResolveUntil time.Time
 
 	listMu sync.Mutex // serialises the watch list's read-modify-write
 }
@@ -239,6 +243,12 @@ func (k *Keeper) hostIDs() ([]string, error) {
 }
 
 func (k *Keeper) resolve(handle string) string {
+	k.mu.Lock()
+	paused := time.Now().Before(k.noResolveUntil)
+	k.mu.Unlock()
+	if paused {
+		return ""
+	}
 	c, err := k.client()
 	if err != nil {
 		return ""
@@ -247,7 +257,15 @@ func (k *Keeper) resolve(handle string) string {
 	defer cancel()
 	id, name, err := c.UserID(ctx, handle)
 	if err != nil {
-		k.cfg.Log.Warn().Err(err).Str("handle", handle).Msg("watch: cannot resolve the handle")
+		until := time.Now().Add(watch.DefaultRateWait)
+		var rl *xapi.RateLimitError
+		if errors.As(err, &rl) && rl.RetryAt().After(time.Now()) {
+			until = rl.RetryAt()
+		}
+		k.mu.Lock()
+		k.noResolveUntil = until
+		k.mu.Unlock()
+		k.cfg.Log.Warn().Err(err).Str("handle", handle).Time("retry", until).Msg("watch: cannot resolve the handle")
 		return ""
 	}
 	_, err = k.update(func(l []protocol.WatchedHost) ([]protocol.WatchedHost, error) {
