@@ -13,6 +13,7 @@ import { CodedError, toWire, describeError } from './lib/errors.js';
 import { AUDIO_SPACE_URL_PATTERNS, hintsFromUrl } from './lib/hints.js';
 import { readAnswer, rememberAnswer, pageFor, emptyAnswers, isXPage } from './lib/answers.js';
 import { t } from './lib/i18n.js';
+import { setupWatch, LIVE_PREFIX } from './lib/watch.js';
 
 const MENU_LINK = 'spacekeep-download-link';
 const MENU_PAGE = 'spacekeep-download-page';
@@ -60,6 +61,7 @@ native.onHello(async () => {
   pushPendingSettings().catch(() => {});
 });
 native.onEvent((ev) => {
+  if (ev.type === 'watch.live') return; // lib/watch.js's
   const before = jobs.jobs[ev.job];
   setJobs(Jobs.reduce(jobs, ev));
   const after = jobs.jobs[ev.job];
@@ -166,6 +168,7 @@ api.notifications.onClicked.addListener((id) => {
   api.notifications.clear(id).catch(() => {});
 });
 api.notifications.onButtonClicked?.addListener((id, index) => {
+  if (id.startsWith(LIVE_PREFIX)) return; // lib/watch.js's Stop
   const path = notified.get(id);
   if (path) native.request(index === 0 ? 'file.reveal' : 'file.open', { path }).catch(() => {});
   api.notifications.clear(id).catch(() => {});
@@ -406,6 +409,14 @@ const commands = {
   },
 };
 
+// Watching hosts: the session for the host's watcher, "Recording @host"
+// notifications, the watch commands.
+const watching = setupWatch({
+  api, native, isFirefox,
+  onLive: (ev) => setJobs(Jobs.addStarted(jobs, ev.job, { space_id: ev.space?.id, title: ev.space?.title, space: ev.space })),
+});
+Object.assign(commands, watching.commands);
+
 api.runtime.onConnect.addListener((port) => {
   if (port.name !== 'ui') return;
   uiPorts.add(port);
@@ -462,6 +473,8 @@ ready.then(() => updateBadge());
 const keepalive = setInterval(() => {
   if (native.state.connected && Jobs.list(jobs).some(Jobs.isActive)) {
     native.request('ping', undefined, { timeoutMs: 10000 }).catch(() => {});
+  } else {
+    watching.tick().catch(() => {});
   }
 }, 20000);
 /** @type {any} */ (keepalive).unref?.(); // under node (unit tests) only

@@ -3,6 +3,7 @@
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError } from './lib/errors.js';
+import { mountWatchList } from './lib/watch.js';
 
 localize(document);
 const ui = new UiClient();
@@ -60,3 +61,4 @@ form.addEventListener('submit', async (ev) => {
   if (!res.fromHost) report(res, '');
   document.body.dataset.ready = 'true';
 })();
+mountWatchList(ui, document).catch(() => {});

@@ -4,6 +4,7 @@ import { api } from './lib/api.js';
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
+import { showWatchButton, showWatchBanner } from './lib/watch.js';
 import { formatBytes, formatSpeed, formatDuration, formatWhen, spaceStatus, spaceLength } from './lib/format.js';
 
 localize(document);
@@ -161,6 +162,7 @@ function renderCard(info, softError, guest) {
   $('format-group').hidden = Boolean(blocked);
   $('download-error').hidden = true;
   showPanel('card');
+  showWatchButton(ui, /** @type {HTMLButtonElement} */ ($('watch-host')), softError ? null : info);
 }
 
 // ---------- actions ----------
@@ -404,3 +406,4 @@ ui.onState((s) => {
   await refresh();
   document.body.dataset.ready = 'true';
 })();
+showWatchBanner(ui, $('watch-banner')).catch(() => {});

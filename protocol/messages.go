@@ -153,6 +153,7 @@ type SpaceInfo struct {
 	Replayable bool   `json:"replayable"`
 	HostName   string `json:"host_name,omitempty"`
 	HostHandle string `json:"host_handle,omitempty"`
+	HostID     string `json:"host_id,omitempty"` // the host's X user id (for watch.add)
 	AvatarURL  string `json:"avatar_url,omitempty"`
 	StartedAt  int64  `json:"started_at,omitempty"` // ms since the epoch
 	EndedAt    int64  `json:"ended_at,omitempty"`   // ms since the epoch

@@ -57,6 +57,17 @@ var examples = map[string]struct {
 	"job.done.json":               {"event", nil},
 	"job.done.gaps.json":          {"event", nil},
 	"job.failed.json":             {"event", nil},
+	"watch.list.request.json":     {"request", nil},
+	"watch.list.reply.json":       {"reply", func() any { return new(WatchList) }},
+	"watch.add.request.json":      {"request", func() any { return new(WatchRef) }},
+	"watch.add.reply.json":        {"reply", func() any { return new(WatchList) }},
+	"watch.remove.request.json":   {"request", func() any { return new(WatchRef) }},
+	"watch.remove.reply.json":     {"reply", func() any { return new(WatchList) }},
+	"watch.status.request.json":   {"request", nil},
+	"watch.status.reply.json":     {"reply", func() any { return new(WatchStatus) }},
+	"watch.session.request.json":  {"request", func() any { return new(Cookies) }},
+	"watch.session.reply.json":    {"reply", func() any { return new(Empty) }},
+	"watch.live.json":             {"event", nil},
 }
 
 func strict(t *testing.T, data []byte, v any) {

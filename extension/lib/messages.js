@@ -11,8 +11,9 @@ export const REQUEST_TYPES = /** @type {const} */ ([
   'download.start', 'jobs.list', 'job.cancel', 'file.reveal', 'file.open',
   'settings.get', 'settings.set', 'doctor', 'ping', 'space.info',
   ...LIBRARY_TYPES,
+  'watch.list', 'watch.add', 'watch.remove', 'watch.status', 'watch.session',
 ]);
-export const EVENT_TYPES = /** @type {const} */ (['job.progress', 'job.done', 'job.failed']);
+export const EVENT_TYPES = /** @type {const} */ (['job.progress', 'job.done', 'job.failed', 'watch.live']);
 export const STAGES = /** @type {const} */ (['queued', 'resolving', 'fetching', 'merging', 'done', 'failed']);
 export const FORMATS = /** @type {const} */ (['m4a', 'mp3']);
 
@@ -137,6 +138,9 @@ const PAYLOAD_CHECKS = {
   'library.remove': (p, out) => fields(p, 'payload', {
     id: [(v) => isStr(v) && v !== '', true], delete_files: [(v) => typeof v === 'boolean', false],
   }, out),
+  'watch.add': (p, out) => checkWatchRef(p, 'payload', out),
+  'watch.remove': (p, out) => checkWatchRef(p, 'payload', out),
+  'watch.session': (p, out) => checkCookies(p, 'payload', out),
 };
 
 /** @param {any} p @param {string[]} out */
@@ -146,7 +150,21 @@ function checkLibraryQuery(p, out) {
     query: [isStr, false], host: [isStr, false], since: [isCount, false], offset: [isCount, false], limit: [isCount, false],
   }, out);
 }
-const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping']);
+const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping', 'watch.list', 'watch.status']);
+
+/** @param {any} p @param {string} where @param {string[]} out */
+function checkWatchRef(p, where, out) {
+  fields(p, where, { handle: [isStr, false], id: [(v) => isStr(v) && /^[0-9]{1,20}$/.test(v), false] }, out);
+  if (isObj(p) && !p.handle && !p.id) out.push(`${where}: needs a handle or an id`);
+}
+
+/** @param {any} r @param {string} where @param {string[]} out */
+function checkWatchList(r, where, out) {
+  fields(r, where, { hosts: [Array.isArray, true] }, out);
+  if (isObj(r) && Array.isArray(r.hosts)) {
+    r.hosts.forEach((h, i) => fields(h, `${where}.hosts[${i}]`, { id: [isStr, false], handle: [isStr, false] }, out));
+  }
+}
 
 /**
  * Problems with a request (extension → host).
@@ -245,7 +263,7 @@ export function checkSpaceInfo(s, where, out) {
   fields(s, where, {
     id: [isStr, true], title: [isStr, true], state: [isStr, true], replayable: [(v) => typeof v === 'boolean', true],
     status: [(v) => STATUSES.includes(v), false],
-    host_name: [isStr, false], host_handle: [isStr, false], avatar_url: [isStr, false],
+    host_name: [isStr, false], host_handle: [isStr, false], host_id: [isStr, false], avatar_url: [isStr, false],
     started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true],
   }, out);
 }
@@ -293,6 +311,14 @@ const RESULT_CHECKS = {
     speakers: [Array.isArray, true], title_words: [Array.isArray, true], topics: [Array.isArray, true], months: [Array.isArray, true],
   }, out),
   'library.remove': (r, out) => fields(r, 'result', { removed: [(v) => Array.isArray(v) && v.every(isStr), true] }, out),
+  'watch.list': (r, out) => checkWatchList(r, 'result', out),
+  'watch.add': (r, out) => checkWatchList(r, 'result', out),
+  'watch.remove': (r, out) => checkWatchList(r, 'result', out),
+  'watch.status': (r, out) => fields(r, 'result', {
+    state: [isStr, true], message: [isStr, false], where: [isStr, false], session: [(v) => typeof v === 'boolean', true],
+    hosts: [isInt, true], pending: [isInt, false], interval_s: [isNum, false], last_check: [isNum, false], until: [isNum, false],
+    recording: [Array.isArray, false],
+  }, out),
 };
 
 /** @param {any} it @param {string} where @param {string[]} out */

@@ -71,7 +71,9 @@ func runNative(env *Env, args []string) (code int) {
 		log.Error().Err(err).Msg("cannot start the job engine")
 		d = noDriver{err: err}
 	}
-	if err := nmhost.Serve(env.Ctx, env.Stdin, env.Stdout, d, sessionOptions(env, log)); err != nil {
+	opts := sessionOptions(env, log)
+	opts.Watch = startWatcher(env.Ctx, env, d, log, secret, "browser")
+	if err := nmhost.Serve(env.Ctx, env.Stdin, env.Stdout, d, opts); err != nil {
 		log.Error().Err(err).Msg("native session ended with an error")
 		return exitError
 	}

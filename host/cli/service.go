@@ -223,8 +223,10 @@ func (p *serviceProgram) Start(kservice.Service) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	p.log.Info().Str("socket", p.sock).Str("version", Version).Msg("service started")
+	opts := sessionOptions(p.env, p.log)
+	opts.Watch = startWatcher(ctx, p.env, d, p.log, p.secret, "service")
 	go func() {
-		p.err = service.Serve(ctx, ln, d, sessionOptions(p.env, p.log))
+		p.err = service.Serve(ctx, ln, d, opts)
 		close(p.died)
 	}()
 	return nil

@@ -35,6 +35,7 @@ func (s *Server) apiHandler() http.Handler {
 	mux.HandleFunc("GET /i/api/1.1/live_video_stream/status/{mediaKey}", s.streamStatus)
 	mux.HandleFunc("POST /1.1/guest/activate.json", s.activateGuest)
 	mux.HandleFunc("/__fakex/{what}", s.control)
+	s.watchRoutes(mux)
 	mux.HandleFunc("/i/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorsBody(34, "Sorry, that page does not exist."))
 	})

@@ -101,6 +101,7 @@ type Server struct {
 	apiCalls    int
 	inflight    int
 	maxInflight int
+	watch       watchState // avatar_content's rate limit (watch.go)
 }
 
 // maxLoggedRequests bounds the request log so a long benchmark cannot grow

@@ -282,7 +282,7 @@ func newSpace(spec SpaceSpec, now time.Time) *space {
 		bucket:   "periscope-replay-direct-prod-" + region + "-public",
 		digits:   fmt.Sprintf("16%018d", u(4)%1e18),
 		mediaKey: "28_" + strconv.FormatUint(snow, 10),
-		hostID:   strconv.FormatUint(1e18+u(5)%8e18, 10),
+		hostID:   UserID(spec.HostHandle),
 		jwt:      fakeJWT(sum[:16]),
 		added:    now,
 		hits:     map[int]int{},

@@ -19,7 +19,7 @@ import (
 
 func spaceInfo(sp *xapi.Space) protocol.SpaceInfo {
 	info := protocol.SpaceInfo{ID: sp.ID, Title: sp.Title, State: sp.State, Status: sp.Status(), Replayable: sp.Replayable,
-		HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle, AvatarURL: sp.Creator.AvatarURL, URL: spaceurl.URL(sp.ID)}
+		HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle, HostID: sp.Creator.ID, AvatarURL: sp.Creator.AvatarURL, URL: spaceurl.URL(sp.ID)}
 	if !sp.StartedAt.IsZero() {
 		info.StartedAt = sp.StartedAt.UnixMilli()
 	} else if !sp.ScheduledStart.IsZero() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"runtime"
 
@@ -40,9 +41,8 @@ func (s *session) dispatch(body []byte) {
 		protocol.TypeFileReveal: s.fileReveal,
 		protocol.TypeFileOpen:   s.fileOpen,
 	}
-	for t, h := range s.libraryHandlers() {
-		slow[t] = h
-	}
+	maps.Copy(slow, s.libraryHandlers())
+	maps.Copy(slow, s.watchHandlers())
 	if h, ok := slow[req.Type]; ok {
 		s.handlers.Add(1)
 		go func() {

@@ -63,6 +63,9 @@ type Options struct {
 	// KeepJobs leaves the driver open when the session ends: the background
 	// service serves many sessions on one driver, whose jobs outlive them.
 	KeepJobs bool
+	// Watch answers the watch.* requests and sends watch.live events; nil
+	// means this host does not watch (no "watch" capability).
+	Watch Watcher
 }
 
 // ErrFrameTooLarge is returned by Serve when the extension sent a frame over
@@ -101,6 +104,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, d job.Driver, opts 
 	s.pump = newPump(opts.ProgressInterval, s.writeEvent)
 	s.pump.pause()
 	unsubscribe := d.Subscribe(s.onEvent)
+	defer s.subscribeWatch()()
 	if err := s.w.WriteFrame(s.hello()); err != nil {
 		unsubscribe()
 		if !opts.KeepJobs {
@@ -152,8 +156,12 @@ func (s *session) hello() protocol.Hello {
 		Protocol:     protocol.Version,
 		Capabilities: Capabilities,
 	}
+	h.Capabilities = append([]string(nil), Capabilities...)
 	if s.opts.Library != nil {
-		h.Capabilities = append(h.Capabilities[:len(h.Capabilities):len(h.Capabilities)], protocol.CapLibrary)
+		h.Capabilities = append(h.Capabilities, protocol.CapLibrary)
+	}
+	if s.opts.Watch != nil {
+		h.Capabilities = append(h.Capabilities, protocol.CapWatch)
 	}
 	// Found or not is a stat; its version would cost an ffmpeg start
 	// (~100 ms) before the first frame, so the doctor request reports it.

@@ -1,0 +1,133 @@
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/spacekeep/spacekeep/protocol"
+)
+
+// watchFile holds the watch list, beside settings.json: a file of its own,
+// so that settings.set (which rewrites settings.json) never touches it.
+const watchFile = "watch.json"
+
+// MaxWatched bounds the watch list: 100 hosts cost one request a round.
+const MaxWatched = 1000
+
+var handleRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
+
+// userIDRE is a numeric X user id (up to 19 digits, no leading zero).
+var userIDRE = regexp.MustCompile(`^[1-9][0-9]{0,19}$`)
+
+// CleanHandle returns h without a leading "@" or an x.com URL prefix, or
+// an error if it is not a possible X handle.
+func CleanHandle(h string) (string, error) {
+	h = strings.TrimSpace(h)
+	for _, p := range []string{"https://", "http://", "www.", "x.com/", "twitter.com/", "@"} {
+		h = strings.TrimPrefix(h, p)
+	}
+	h = strings.TrimSuffix(h, "/")
+	if !handleRE.MatchString(h) {
+		return "", protocol.Errorf(protocol.CodeBadRequest, "%q is not an X handle (letters, digits and _, at most 15)", h)
+	}
+	return h, nil
+}
+
+// ValidUserID reports whether id looks like an X user id.
+func ValidUserID(id string) bool { return userIDRE.MatchString(id) }
+
+// LoadWatch reads the watch list stored in dir; a missing file is an empty list.
+func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
+	data, err := os.ReadFile(filepath.Join(dir, watchFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return []protocol.WatchedHost{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the watch list: %w", err)
+	}
+	var f struct {
+		Hosts []protocol.WatchedHost `json:"hosts"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("watch list %s: %w", filepath.Join(dir, watchFile), err)
+	}
+	out := make([]protocol.WatchedHost, 0, len(f.Hosts))
+	for _, h := range f.Hosts {
+		if (h.ID == "" || ValidUserID(h.ID)) && (h.Handle == "" || handleRE.MatchString(h.Handle)) && h.ID+h.Handle != "" {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// SaveWatch writes the watch list to dir atomically.
+func SaveWatch(dir string, hosts []protocol.WatchedHost) error {
+	if len(hosts) > MaxWatched {
+		return protocol.Errorf(protocol.CodeBadRequest, "at most %d watched hosts", MaxWatched)
+	}
+	if hosts == nil {
+		hosts = []protocol.WatchedHost{}
+	}
+	data, err := json.MarshalIndent(map[string]any{"hosts": hosts}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode the watch list: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create settings folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, watchFile+".*")
+	if err != nil {
+		return fmt.Errorf("write the watch list: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write the watch list: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write the watch list: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), filepath.Join(dir, watchFile)); err != nil {
+		return fmt.Errorf("write the watch list: %w", err)
+	}
+	return nil
+}
+
+// AddWatched returns hosts with h added, or with the entry of the same id
+// or handle completed by h (a resolved id, a handle learnt later).
+func AddWatched(hosts []protocol.WatchedHost, h protocol.WatchedHost) []protocol.WatchedHost {
+	out := append([]protocol.WatchedHost(nil), hosts...)
+	for i, o := range out {
+		if (h.ID != "" && o.ID == h.ID) || (h.Handle != "" && strings.EqualFold(o.Handle, h.Handle)) {
+			if h.ID != "" {
+				out[i].ID = h.ID
+			}
+			if h.Handle != "" {
+				out[i].Handle = h.Handle
+			}
+			return out
+		}
+	}
+	return append(out, h)
+}
+
+// RemoveWatched returns hosts without the entry whose handle (any case) or id is ref.
+func RemoveWatched(hosts []protocol.WatchedHost, ref string) ([]protocol.WatchedHost, bool) {
+	ref = strings.TrimPrefix(strings.TrimSpace(ref), "@")
+	out := make([]protocol.WatchedHost, 0, len(hosts))
+	found := false
+	for _, o := range hosts {
+		if (ref != "" && o.ID == ref) || (o.Handle != "" && strings.EqualFold(o.Handle, ref)) {
+			found = true
+			continue
+		}
+		out = append(out, o)
+	}
+	return out, found
+}
