@@ -132,9 +132,9 @@ func describeAt(ev protocol.Event, now time.Time) string {
 		return fmt.Sprintf("● Recording live %s  %s%s", clock(ev.Duration), mb(ev.Bytes), title)
 	case protocol.StageMerging:
 		if ev.Bytes == 0 {
-			return "Merging with ffmpeg…" + title
+			return "Writing the file…" + title
 		}
-		return "Merging with ffmpeg… " + mb(ev.Bytes) + title
+		return "Writing the file… " + mb(ev.Bytes) + title
 	}
 	return ev.Stage
 }
