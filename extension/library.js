@@ -69,7 +69,7 @@ async function loadPage(reset) {
     view.total = page.total;
     $('more').hidden = view.offset >= view.total;
     $('empty').hidden = view.total > 0;
-    $('summary').textContent = view.q.trim() ? t('libraryFound', [view.total]) : t('libraryShowing', [view.offset, view.total]);
+    $('summary').textContent = view.q.trim() ? t(view.total === 1 ? 'libraryFoundOne' : 'libraryFound', [view.total]) : t('libraryShowing', [view.offset, view.total]);
   } catch (e) {
     if (seq === view.seq) showError(e);
   } finally {
