@@ -139,6 +139,9 @@ func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
 	if (req.Cookies.AuthToken == "") != (req.Cookies.CT0 == "") { // none at all: a guest
 		return "", protocol.NewError(protocol.CodeAuth, nil)
 	}
+	if err := validate(req.Options); err != nil {
+		return "", err
+	}
 	m.cfg.Secret(req.Cookies.AuthToken)
 	m.cfg.Secret(req.Cookies.CT0)
 	m.mu.Lock()
