@@ -38,6 +38,7 @@ lint-go:
 	GOOS=windows $(GO) vet $(PKGS)
 	GOOS=darwin $(GO) vet $(PKGS)
 	$(GO) run $(STATICCHECK) $(PKGS)
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum not tidy: run go mod tidy"; exit 1; }
 
 npm: $(EXT)/node_modules/.package-lock.json
 $(EXT)/node_modules/.package-lock.json: $(EXT)/package-lock.json
