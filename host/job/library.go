@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/record"
-	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -45,7 +44,7 @@ func doneRecord(sp *xapi.Space, done protocol.Event, wroteInfo bool) *record.Rec
 	person := func(u xapi.User) record.Person {
 		return record.Person{UserID: u.ID, PeriscopeID: u.PeriscopeID, Handle: u.Handle, Name: u.Name, AvatarURL: u.AvatarURL}
 	}
-	rec := &record.Record{Schema: record.Schema, ID: sp.ID, URL: spaceurl.URL(sp.ID), Title: sp.Title,
+	rec := &record.Record{Schema: record.Schema, ID: sp.ID, URL: xapi.SpaceURL(sp.ID), Title: sp.Title,
 		Status: neutralState(sp.State), XState: sp.State, Replay: sp.Replayable,
 		CreatedAt: sp.CreatedAt, ScheduledAt: sp.ScheduledStart, StartedAt: sp.StartedAt, EndedAt: sp.EndedAt,
 		SavedAt: time.Now().UTC(), DurationS: done.Duration, Host: person(sp.Creator),
