@@ -45,7 +45,7 @@ func doneRecord(sp *xapi.Space, done protocol.Event, wroteInfo bool) *record.Rec
 		return record.Person{UserID: u.ID, PeriscopeID: u.PeriscopeID, Handle: u.Handle, Name: u.Name, AvatarURL: u.AvatarURL}
 	}
 	rec := &record.Record{Schema: record.Schema, ID: sp.ID, URL: xapi.SpaceURL(sp.ID), Title: sp.Title,
-		Status: neutralState(sp.State), XState: sp.State, Replay: sp.Replayable,
+		Status: neutralState(sp), XState: sp.State, Replay: sp.Replayable,
 		CreatedAt: sp.CreatedAt, ScheduledAt: sp.ScheduledStart, StartedAt: sp.StartedAt, EndedAt: sp.EndedAt,
 		SavedAt: time.Now().UTC(), DurationS: done.Duration, Host: person(sp.Creator),
 		Participants: sp.ParticipantsTotal, LiveListeners: sp.TotalLiveListeners, ReplayWatched: sp.TotalReplayWatched}
@@ -67,17 +67,11 @@ func doneRecord(sp *xapi.Space, done protocol.Event, wroteInfo bool) *record.Rec
 	return rec
 }
 
-// neutralState is X's state in the record's words.
-func neutralState(s string) string {
-	switch s {
-	case xapi.StateNotStarted:
-		return record.StatusScheduled
-	case xapi.StateRunning:
-		return record.StatusLive
-	case xapi.StateCanceled:
-		return record.StatusCanceled
-	case "":
+// neutralState is the Space's state in the record's words; none when X was
+// never asked.
+func neutralState(sp *xapi.Space) string {
+	if sp.State == "" {
 		return ""
 	}
-	return record.StatusEnded
+	return sp.Status()
 }

@@ -62,7 +62,7 @@ func (r *runner) fetchCover(ctx context.Context, cache, avatar string) string {
 	if err != nil {
 		return ""
 	}
-	for k, v := range cdnHeader {
+	for k, v := range xapi.CDNHeader() {
 		req.Header[k] = v
 	}
 	resp, err := r.m.cfg.CDNClient.Do(req)
@@ -94,7 +94,7 @@ func tags(sp *xapi.Space) merge.Tags {
 			artist = "@" + sp.Creator.Handle
 		}
 	}
-	t := merge.Tags{Title: sp.Title, Artist: artist, AlbumArtist: artist, Album: "X Spaces", Comment: xapi.SpaceURL(sp.ID),
+	t := merge.Tags{Title: sp.Title, Artist: artist, AlbumArtist: artist, Album: xapi.Album, Comment: xapi.SpaceURL(sp.ID),
 		EpisodeID: sp.ID, Genre: "Podcast"}
 	if t.Title == "" {
 		t.Title = "Untitled Space"

@@ -14,7 +14,7 @@ var Tool = "spacekeep"
 // Hydra tags and the chat service gave.
 func buildRecord(sp *xapi.Space, duration float64, spk speakerResult, capt captionResult, files []record.File) *record.Record {
 	rec := &record.Record{
-		Tool: Tool, ID: sp.ID, URL: xapi.SpaceURL(sp.ID), Title: sp.Title, Status: status(sp.State), XState: sp.State,
+		Tool: Tool, ID: sp.ID, URL: xapi.SpaceURL(sp.ID), Title: sp.Title, Status: sp.Status(), XState: sp.State,
 		Replay: sp.Replayable, Topics: sp.Topics,
 		CreatedAt: sp.CreatedAt, ScheduledAt: sp.ScheduledStart, StartedAt: sp.StartedAt, EndedAt: sp.EndedAt,
 		SavedAt: time.Now().UTC().Truncate(time.Second), DurationS: round3(duration),
@@ -37,17 +37,4 @@ func buildRecord(sp *xapi.Space, duration float64, spk speakerResult, capt capti
 	}
 	rec.Missing = append(append(rec.Missing, spk.missing...), capt.missing...)
 	return rec
-}
-
-// status is X's state in the record's neutral words.
-func status(state string) string {
-	switch state {
-	case xapi.StateNotStarted:
-		return record.StatusScheduled
-	case xapi.StateRunning:
-		return record.StatusLive
-	case xapi.StateCanceled:
-		return record.StatusCanceled
-	}
-	return record.StatusEnded
 }
