@@ -16,11 +16,6 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func init() {
-	register(&command{name: "download", summary: "download a Space to an audio file", run: runDownload})
-	job.Tool = "spacekeep " + Version
-}
-
 type downloadFlags struct {
 	out, format, template, cookies, ffmpeg string
 	json, infoJSON, quiet, noWait          bool

@@ -19,10 +19,6 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func init() {
-	register(&command{name: "watch", summary: "watch hosts and record their Spaces from the first second", run: runWatch})
-}
-
 func watchUsage(env *Env) {
 	fmt.Fprintln(env.Stderr, `Usage: spacekeep watch <command>
 
