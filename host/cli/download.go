@@ -95,7 +95,7 @@ func runDownload(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
+	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: ffmpegOf(env, f.ffmpeg), CacheDir: cacheDir,
 		Secret: redact, Log: log, WaitForCache: !f.noWait, Owner: "spacekeep download",
 		OnDone: libraryHook(env, log)})
 	defer m.Close()

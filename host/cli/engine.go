@@ -15,7 +15,7 @@ func newDriver(c driverConfig) (job.Driver, error) {
 	return job.NewManager(job.Config{
 		APIBase:  c.Env.Getenv("SPACEKEEP_API_BASE"),
 		ChatBase: c.Env.Getenv("SPACEKEEP_CHAT_BASE"),
-		FFmpeg:   c.Env.Getenv("SPACEKEEP_FFMPEG"),
+		FFmpeg:   ffmpegOf(c.Env, ""),
 		CacheDir: cache,
 		Secret:   c.Secret,
 		Log:      c.Log,
@@ -24,4 +24,13 @@ func newDriver(c driverConfig) (job.Driver, error) {
 		Owner:  "spacekeep for the browser",
 		OnDone: libraryHook(c.Env, c.Log),
 	}), nil
+}
+
+// ffmpegOf is the ffmpeg a command was told to use: its flag, else
+// $SPACEKEEP_FFMPEG; empty means the one on PATH.
+func ffmpegOf(env *Env, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return env.Getenv("SPACEKEEP_FFMPEG")
 }

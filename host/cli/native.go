@@ -80,7 +80,7 @@ func sessionOptions(env *Env, log zerolog.Logger) nmhost.Options {
 	return nmhost.Options{
 		Version: Version,
 		Logger:  log,
-		FFmpeg:  env.Getenv("SPACEKEEP_FFMPEG"),
+		FFmpeg:  ffmpegOf(env, ""),
 		Library: func(ctx context.Context) (*library.Library, error) {
 			return openLibrary(&Env{Ctx: ctx, Getenv: env.Getenv})
 		},

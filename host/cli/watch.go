@@ -319,7 +319,7 @@ func watchRun(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: *ffmpeg, CacheDir: cacheDir,
+	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: ffmpegOf(env, *ffmpeg), CacheDir: cacheDir,
 		Secret: secret, Log: log})
 	defer m.Close()
 	k, _ := newKeeper(env, m, log, secret, "cli", dir, *interval)
