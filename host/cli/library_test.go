@@ -179,7 +179,8 @@ func TestDownloadAddsToLibrary(t *testing.T) {
 	if err := json.Unmarshal([]byte(list), &items); err != nil || len(items) != 1 {
 		t.Fatalf("list: %v %s", err, list)
 	}
-	if it := items[0]; it.ID != fakex.DemoID || it.Host != "spacekeeper" || len(it.Files) != 2 || it.Files[0] != path {
+	if it := items[0]; it.ID != fakex.DemoID || it.Host != "spacekeeper" || len(it.Files) < 2 || it.Files[0] != path ||
+		!strings.HasSuffix(it.Files[len(it.Files)-1], ".info.json") {
 		t.Errorf("item %+v, audio %s", it, path)
 	}
 	if _, hits, _ := runCmd(ctx, nil, "library", "search", "keeping spac"); !strings.Contains(hits, fakex.DemoID) {

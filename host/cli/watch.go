@@ -303,6 +303,11 @@ func watchRun(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
+	if c.AuthToken == "" {
+		// Downloads may go as a guest; asking who is live needs a session.
+		return fail(env, protocol.Errorf(protocol.CodeAuth,
+			"No x.com session: watching needs one. Pass --cookies cookies.txt or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0."))
+	}
 	dir := ""
 	if *out != "" {
 		if dir, err = filepath.Abs(*out); err != nil {

@@ -65,6 +65,7 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 		return
 	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
+	rec.Gaps = []record.Gap{} // "gaps": [] says the file is complete
 	for _, g := range ev.Gaps {
 		rec.Gaps = append(rec.Gaps, record.Gap(g))
 	}

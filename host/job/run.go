@@ -186,11 +186,12 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		arr.finish(err)
 	}()
 
+	var followed chan struct{} // closed when the follower is done (live only)
 	if live {
 		fctx, stopFollow := context.WithCancel(ctx)
 		defer stopFollow()
 		stop := r.m.setLive(r.entry, true)
-		followed := make(chan struct{})
+		followed = make(chan struct{})
 		go func() {
 			defer close(followed)
 			if err := follow(fctx); err != nil && fctx.Err() == nil {
@@ -246,6 +247,11 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	}
 	if !stopped.Load() && merged != q.Len() {
 		return protocol.Event{}, protocol.Errorf(protocol.CodeInternal, "merged %d of %d chunks", merged, q.Len())
+	}
+	if followed != nil {
+		// The follower's last word (X's state once the list ended) must
+		// reach the record: the Go merge can finish before it is said.
+		<-followed
 	}
 	f, err := r.closeGaps(ctx, opt, sp, q, merged, res, dir, tmp, cover)
 	if err != nil {

@@ -72,8 +72,9 @@ type Record struct {
 	Captions     []Caption `json:"captions,omitempty"`
 
 	// Audio that could not be had (a live recording's gap that neither the
-	// whole list nor the replay could fill).
-	Gaps []Gap `json:"gaps,omitempty"`
+	// whole list nor the replay could fill); an empty list says the audio
+	// is complete.
+	Gaps []Gap `json:"gaps"`
 	// What is missing from the record and why ("captions": "the chat
 	// service answered 503"), so a reader knows absence from failure.
 	Missing []Missing `json:"missing,omitempty"`
