@@ -27,8 +27,9 @@ fakex:
 # x.com over loopback), the extension's unit tests and the browser tests.
 test: lint test-go test-ext test-e2e
 
+# The black-box tests (host/internal/testbin) use the bin/spacekeep just built.
 test-go: build fakex
-	$(GO) test -count=1 $(PKGS)
+	SPACEKEEP_TEST_BIN=$(CURDIR)/bin/spacekeep $(GO) test -count=1 $(PKGS)
 
 lint: lint-go lint-ext
 
