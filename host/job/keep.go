@@ -61,16 +61,17 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 			}
 		}
 	}
-	if !r.req.Options.WriteInfoJSON {
-		return
-	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
+	r.rec = rec               // the library's entry, info file or not
 	rec.Gaps = []record.Gap{} // "gaps": [] says the file is complete
 	for _, g := range ev.Gaps {
 		rec.Gaps = append(rec.Gaps, record.Gap(g))
 	}
 	if r.req.Options.NoChapters {
 		rec.Missing = append(rec.Missing, record.Missing{What: "chapters", Why: "not asked for (--no-chapters)"})
+	}
+	if !r.req.Options.WriteInfoJSON {
+		return
 	}
 	r.sidecar(&ev.Warnings, "info file", func() error { return writeInfoFile(final, rec) })
 	if n := len(rec.Files); n > 0 && rec.Files[n-1].Kind == record.KindInfo {

@@ -12,6 +12,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/hls"
 	"github.com/spacekeep/spacekeep/host/merge"
 	"github.com/spacekeep/spacekeep/host/naming"
+	"github.com/spacekeep/spacekeep/host/record"
 	"github.com/spacekeep/spacekeep/host/settings"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -34,6 +35,8 @@ type runner struct {
 	whole wholeFunc
 	// chatToken opens the chat service, for the captions (keep.go).
 	chatToken string
+	// rec is the finished Space's record (keep.go), for the library.
+	rec *record.Record
 }
 
 func (r *runner) progress(ev protocol.Event) {

@@ -106,7 +106,7 @@ func run(c config) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%-34s %.1f MB; ffmpeg's peak %.1f MB (%s, %d chunks, unshaped, %.1f s)\n", "host peak RSS, long Space", float64(m.rss)/1e6, float64(m.rssAll)/1e6, hoursLabel(c.memHours), m.chunks, m.wall.Seconds())
+		fmt.Printf("%-34s %.1f MB; with children %.1f MB (%s, %d chunks, unshaped, %.1f s)\n", "host peak RSS, long Space", float64(m.rss)/1e6, float64(m.rssAll)/1e6, hoursLabel(c.memHours), m.chunks, m.wall.Seconds())
 	}
 	if c.helloRuns > 0 {
 		med, worst, err := helloTime(c.bin, c.helloRuns)
@@ -141,7 +141,7 @@ func shaped(c config, p profile) error {
 	fmt.Printf("%-34s %s\n", "protocol (CDN requests)", protos(r.conns.Protos))
 	fmt.Printf("%-34s %d opened, at most %d at once (cap 32)\n", "CDN connections (server side)", r.conns.Accepted, r.conns.Peak)
 	fmt.Printf("%-34s %d at the end, at most %d\n", "connections reported by progress", r.connsEnd, r.connsPeak)
-	fmt.Printf("%-34s %.1f MB (target < 40); ffmpeg's peak %.1f MB\n", "host peak RSS", float64(r.rss)/1e6, float64(r.rssAll)/1e6)
+	fmt.Printf("%-34s %.1f MB (target < 40); with children %.1f MB\n", "host peak RSS", float64(r.rss)/1e6, float64(r.rssAll)/1e6)
 	return nil
 }
 
