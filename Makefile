@@ -27,8 +27,9 @@ fakex:
 # x.com over loopback), the extension's unit tests and the browser tests.
 test: lint test-go test-ext test-e2e
 
+# The black-box tests (host/internal/testbin) use the bin/spacekeep just built.
 test-go: build fakex
-	$(GO) test -count=1 $(PKGS)
+	SPACEKEEP_TEST_BIN=$(CURDIR)/bin/spacekeep $(GO) test -count=1 $(PKGS)
 
 lint: lint-go lint-ext
 
@@ -38,6 +39,7 @@ lint-go:
 	GOOS=windows $(GO) vet $(PKGS)
 	GOOS=darwin $(GO) vet $(PKGS)
 	$(GO) run $(STATICCHECK) $(PKGS)
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum not tidy: run go mod tidy"; exit 1; }
 
 npm: $(EXT)/node_modules/.package-lock.json
 $(EXT)/node_modules/.package-lock.json: $(EXT)/package-lock.json

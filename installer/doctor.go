@@ -39,7 +39,7 @@ func Doctor(ctx context.Context, e Env) Report {
 	if registered == 0 {
 		rep.Problems = append(rep.Problems, "No browser has the spacekeep host registered: run 'spacekeep install'.")
 	}
-	rep.FFmpeg = checkFFmpeg(ctx)
+	rep.FFmpeg = checkFFmpeg(ctx, e.FFmpeg)
 	if rep.FFmpeg.Found && rep.FFmpeg.Problem != "" { // there, but broken: mp3 would fail
 		rep.Problems = append(rep.Problems, "ffmpeg: "+rep.FFmpeg.Problem)
 	}
@@ -83,8 +83,8 @@ func (e Env) checkBrowser(b Browser) protocol.DoctorBrowser {
 	return db
 }
 
-func checkFFmpeg(ctx context.Context) protocol.DoctorFFmpeg {
-	path, err := merge.FindFFmpeg("")
+func checkFFmpeg(ctx context.Context, explicit string) protocol.DoctorFFmpeg {
+	path, err := merge.FindFFmpeg(explicit)
 	if err != nil {
 		return protocol.DoctorFFmpeg{Problem: "not found: needed only for mp3 (m4a needs no ffmpeg). " + protocol.AsError(err).Message}
 	}

@@ -29,6 +29,7 @@ type Env struct {
 	Exe           string // the running binary, copied by Install
 	Version       string // for doctor
 	LogFile       string // for doctor
+	FFmpeg        string // for doctor: $SPACEKEEP_FFMPEG; empty means the one on PATH
 	Out           io.Writer
 	Registry      Registry // Windows HKCU; nil means the system's (a no-op elsewhere)
 }
@@ -38,7 +39,7 @@ type Env struct {
 // overrides the home folder, and the XDG and Windows folders then derive
 // from it.
 func FromOS(home string, getenv func(string) string) (Env, error) {
-	env := Env{GOOS: runtime.GOOS, Home: home}
+	env := Env{GOOS: runtime.GOOS, Home: home, FFmpeg: getenv("SPACEKEEP_FFMPEG")}
 	if home == "" {
 		env.Home = getenv("HOME")
 		if runtime.GOOS == "windows" {

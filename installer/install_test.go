@@ -111,7 +111,6 @@ func TestDoctorWithoutFFmpegIsWell(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", t.TempDir())
-	t.Setenv("SPACEKEEP_FFMPEG", "")
 	rep := Doctor(context.Background(), e)
 	if !rep.OK || rep.FFmpeg.Found || !strings.Contains(rep.FFmpeg.Problem, "only for mp3") {
 		t.Fatalf("doctor without ffmpeg: ok %v, ffmpeg %+v, problems %v", rep.OK, rep.FFmpeg, rep.Problems)
@@ -119,7 +118,7 @@ func TestDoctorWithoutFFmpegIsWell(t *testing.T) {
 	// A broken ffmpeg is a problem: mp3 would fail with it.
 	broken := filepath.Join(t.TempDir(), "ffmpeg")
 	os.WriteFile(broken, []byte("#!/bin/sh\nexit 1\n"), 0o755)
-	t.Setenv("SPACEKEEP_FFMPEG", broken)
+	e.FFmpeg = broken
 	if rep := Doctor(context.Background(), e); rep.OK || rep.FFmpeg.Problem == "" {
 		t.Fatalf("doctor with a broken ffmpeg: %+v", rep)
 	}

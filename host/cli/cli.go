@@ -10,6 +10,9 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
+
+	"github.com/spacekeep/spacekeep/host/job"
 )
 
 // Version is set at build time with -ldflags "-X .../host/cli.Version=...".
@@ -25,7 +28,7 @@ type Env struct {
 	Getenv func(string) string
 }
 
-// command is one subcommand. Each lives in its own file and registers itself.
+// command is one subcommand; each lives in its own file.
 type command struct {
 	name    string
 	summary string
@@ -33,12 +36,25 @@ type command struct {
 	run     func(env *Env, args []string) int
 }
 
-var commands = map[string]*command{}
+// commands are the subcommands, by name.
+var commands = byName(
+	&command{name: "download", summary: "download a Space to an audio file", run: runDownload},
+	&command{name: "install", summary: "register the host with your browsers (per user, no root)", run: runInstall},
+	&command{name: "uninstall", summary: "remove what install wrote", run: runUninstall},
+	&command{name: "doctor", summary: "check the browser registration and ffmpeg (for mp3)", run: runDoctor},
+	&command{name: "version", summary: "print the version", run: runVersion},
+	&command{name: "library", summary: "list, search and manage the Spaces kept (list|search|show|stats|export|import|remove)", run: runLibrary},
+	&command{name: "watch", summary: "watch hosts and record their Spaces from the first second", run: runWatch},
+	&command{name: "service", summary: "the optional background service: install, uninstall, start, stop, status, run", run: runService},
+)
 
-func register(c *command) { commands[c.name] = c }
-
-// nativeHost runs the native-messaging mode; set by native.go.
-var nativeHost func(env *Env, args []string) int
+func byName(cs ...*command) map[string]*command {
+	m := make(map[string]*command, len(cs))
+	for _, c := range cs {
+		m[c.name] = c
+	}
+	return m
+}
 
 // Exit codes shared by every command; download adds its own (see exitcodes.go).
 const (
@@ -53,9 +69,13 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return run(env, args)
 }
 
+// setTool names this build in the files jobs write, once.
+var setTool sync.Once
+
 func run(env *Env, args []string) int {
-	if isNativeInvocation(args[1:]) && nativeHost != nil {
-		return nativeHost(env, args[1:])
+	setTool.Do(func() { job.Tool = "spacekeep " + Version })
+	if isNativeInvocation(args[1:]) {
+		return runNative(env, args[1:])
 	}
 	if len(args) < 2 {
 		usage(env.Stderr)

@@ -11,10 +11,6 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func init() {
-	register(&command{name: "doctor", summary: "check the browser registration and ffmpeg (for mp3)", run: runDoctor})
-}
-
 func runDoctor(env *Env, args []string) int {
 	fs := flag.NewFlagSet("spacekeep doctor", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)

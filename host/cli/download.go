@@ -16,11 +16,6 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func init() {
-	register(&command{name: "download", summary: "download a Space to an audio file", run: runDownload})
-	job.Tool = "spacekeep " + Version
-}
-
 type downloadFlags struct {
 	out, format, template, cookies, ffmpeg string
 	json, infoJSON, quiet, noWait          bool
@@ -100,7 +95,7 @@ func runDownload(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: f.ffmpeg, CacheDir: cacheDir,
+	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: ffmpegOf(env, f.ffmpeg), CacheDir: cacheDir,
 		Secret: redact, Log: log, WaitForCache: !f.noWait, Owner: "spacekeep download",
 		OnDone: libraryHook(env, log)})
 	defer m.Close()

@@ -10,11 +10,6 @@ import (
 	"github.com/spacekeep/spacekeep/installer"
 )
 
-func init() {
-	register(&command{name: "install", summary: "register the host with your browsers (per user, no root)", run: runInstall})
-	register(&command{name: "uninstall", summary: "remove what install wrote", run: runUninstall})
-}
-
 // installFlags are shared by install and uninstall.
 type installFlags struct {
 	opts   installer.Options

@@ -21,10 +21,6 @@ import (
 	"github.com/spacekeep/spacekeep/host/record"
 )
 
-func init() {
-	register(&command{name: "library", summary: "list, search and manage the Spaces kept (list|search|show|stats|export|import|remove)", run: runLibrary})
-}
-
 const libraryUsage = `Usage: spacekeep library <command> [flags]
 
   list [--host H] [--since DATE] [--json]   the Spaces kept, newest first

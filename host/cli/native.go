@@ -17,8 +17,6 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func init() { nativeHost = runNative }
-
 // driverConfig is what the native host hands the job engine's factory.
 type driverConfig struct {
 	Env *Env
@@ -26,12 +24,6 @@ type driverConfig struct {
 	// Secret registers a value (a cookie) the logs must mask.
 	Secret func(string)
 }
-
-// newDriver builds the job engine for the native host. The engine's side
-// sets it (to a job.NewManager with the same cache folder and logging as
-// `download`); while it is nil the host still greets, answers settings,
-// doctor and ping, and refuses downloads with an internal error.
-var newDriver func(cfg driverConfig) (job.Driver, error)
 
 // runNative is the native-messaging mode: the browser started the binary.
 // stdout carries frames only; logs go to stderr and the log file.
@@ -88,7 +80,7 @@ func sessionOptions(env *Env, log zerolog.Logger) nmhost.Options {
 	return nmhost.Options{
 		Version: Version,
 		Logger:  log,
-		FFmpeg:  env.Getenv("SPACEKEEP_FFMPEG"),
+		FFmpeg:  ffmpegOf(env, ""),
 		Library: func(ctx context.Context) (*library.Library, error) {
 			return openLibrary(&Env{Ctx: ctx, Getenv: env.Getenv})
 		},
@@ -130,9 +122,6 @@ func nativeCaller(args []string) (string, error) {
 }
 
 func buildDriver(env *Env, log zerolog.Logger, secret func(string)) (job.Driver, error) {
-	if newDriver == nil {
-		return nil, errors.New("this build has no download engine")
-	}
 	return newDriver(driverConfig{Env: env, Log: log, Secret: secret})
 }
 

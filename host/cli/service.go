@@ -14,10 +14,6 @@ import (
 	"github.com/spacekeep/spacekeep/host/service"
 )
 
-func init() {
-	register(&command{name: "service", summary: "the optional background service: install, uninstall, start, stop, status, run", run: runService})
-}
-
 func serviceUsage(env *Env) {
 	fmt.Fprintln(env.Stderr, `Usage: spacekeep service install|uninstall|start|stop|status|run
 

@@ -19,10 +19,6 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func init() {
-	register(&command{name: "watch", summary: "watch hosts and record their Spaces from the first second", run: runWatch})
-}
-
 func watchUsage(env *Env) {
 	fmt.Fprintln(env.Stderr, `Usage: spacekeep watch <command>
 
@@ -328,7 +324,7 @@ func watchRun(env *Env, args []string) int {
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: *ffmpeg, CacheDir: cacheDir,
+	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: ffmpegOf(env, *ffmpeg), CacheDir: cacheDir,
 		Secret: secret, Log: log})
 	defer m.Close()
 	k, _ := newKeeper(env, m, log, secret, "cli", dir, *interval)

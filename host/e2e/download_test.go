@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
+	"github.com/spacekeep/spacekeep/host/internal/testbin"
 	"github.com/spacekeep/spacekeep/host/record"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -25,23 +25,7 @@ import (
 
 var bin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spacekeep-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	bin = filepath.Join(dir, "spacekeep")
-	build := exec.Command("go", "build", "-o", bin, "github.com/spacekeep/spacekeep/host")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build spacekeep:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &bin) }
 
 type fixture struct {
 	t         *testing.T

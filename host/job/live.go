@@ -8,6 +8,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/hls"
 	"github.com/spacekeep/spacekeep/host/playlist"
 	"github.com/spacekeep/spacekeep/host/xapi"
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // follow adds a live playlist's new chunks to q until the Space ends, and
@@ -36,7 +37,7 @@ func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loade
 				}
 				continue
 			}
-			if sp.State != xapi.StateRunning {
+			if sp.Status() != protocol.StatusLive {
 				r.log.Info().Str("state", sp.State).Msg("the Space is no longer live")
 				r.setSpace(sp)
 				close(ended)
@@ -45,7 +46,7 @@ func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loade
 		}
 	}()
 	err := loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet, OnGap: r.gaps.add})
-	if err == nil && r.latest.Load().State == xapi.StateRunning {
+	if err == nil && r.latest.Load().Status() == protocol.StatusLive {
 		// The playlist ended before a status check saw it: ask once, so
 		// that the file's metadata does not call the Space live.
 		if sp, serr := api.AudioSpaceByID(ctx, r.spaceID); serr == nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/spacekeep/spacekeep/host/hls"
-	"github.com/spacekeep/spacekeep/host/spaceurl"
+	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -132,12 +132,15 @@ func NewCDNClient(maxConns int) *http.Client {
 // already downloading returns that job's id: two writers to one cache
 // would fight.
 func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
-	spaceID, err := spaceurl.Parse(req.Space)
+	spaceID, err := xapi.ParseSpaceURL(req.Space)
 	if err != nil {
 		return "", err
 	}
 	if (req.Cookies.AuthToken == "") != (req.Cookies.CT0 == "") { // none at all: a guest
 		return "", protocol.NewError(protocol.CodeAuth, nil)
+	}
+	if err := validate(req.Options); err != nil {
+		return "", err
 	}
 	m.cfg.Secret(req.Cookies.AuthToken)
 	m.cfg.Secret(req.Cookies.CT0)
@@ -159,7 +162,7 @@ func (m *Manager) Start(req protocol.DownloadStart) (string, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &entry{id: newID(), spaceID: spaceID, started: time.Now(), cancel: cancel, running: true, stop: make(chan struct{}), done: make(chan struct{})}
 	e.last = protocol.Event{Type: protocol.TypeJobProgress, Job: e.id, Stage: protocol.StageQueued,
-		Space: &protocol.SpaceInfo{ID: spaceID, URL: spaceurl.URL(spaceID)}}
+		Space: &protocol.SpaceInfo{ID: spaceID, URL: xapi.SpaceURL(spaceID)}}
 	m.jobs[e.id] = e
 	m.wg.Add(1)
 	go func() {
@@ -358,7 +361,7 @@ func (m *Manager) Wait(ctx context.Context, id string) (protocol.Event, error) {
 
 // SpaceInfo looks a Space up without downloading it.
 func (m *Manager) SpaceInfo(ctx context.Context, q protocol.SpaceQuery) (protocol.SpaceInfo, error) {
-	id, err := spaceurl.Parse(q.Space)
+	id, err := xapi.ParseSpaceURL(q.Space)
 	if err != nil {
 		return protocol.SpaceInfo{}, err
 	}

@@ -12,14 +12,13 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/merge"
-	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
 func spaceInfo(sp *xapi.Space) protocol.SpaceInfo {
 	info := protocol.SpaceInfo{ID: sp.ID, Title: sp.Title, State: sp.State, Status: sp.Status(), Replayable: sp.Replayable,
-		HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle, HostID: sp.Creator.ID, AvatarURL: sp.Creator.AvatarURL, URL: spaceurl.URL(sp.ID)}
+		HostName: sp.Creator.Name, HostHandle: sp.Creator.Handle, HostID: sp.Creator.ID, AvatarURL: sp.Creator.AvatarURL, URL: xapi.SpaceURL(sp.ID)}
 	if !sp.StartedAt.IsZero() {
 		info.StartedAt = sp.StartedAt.UnixMilli()
 	} else if !sp.ScheduledStart.IsZero() {
@@ -63,7 +62,7 @@ func (r *runner) fetchCover(ctx context.Context, cache, avatar string) string {
 	if err != nil {
 		return ""
 	}
-	for k, v := range cdnHeader {
+	for k, v := range xapi.CDNHeader() {
 		req.Header[k] = v
 	}
 	resp, err := r.m.cfg.CDNClient.Do(req)
@@ -95,7 +94,7 @@ func tags(sp *xapi.Space) merge.Tags {
 			artist = "@" + sp.Creator.Handle
 		}
 	}
-	t := merge.Tags{Title: sp.Title, Artist: artist, AlbumArtist: artist, Album: "X Spaces", Comment: spaceurl.URL(sp.ID),
+	t := merge.Tags{Title: sp.Title, Artist: artist, AlbumArtist: artist, Album: xapi.Album, Comment: xapi.SpaceURL(sp.ID),
 		EpisodeID: sp.ID, Genre: "Podcast"}
 	if t.Title == "" {
 		t.Title = "Untitled Space"

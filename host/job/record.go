@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/record"
-	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/xapi"
 )
 
@@ -15,7 +14,7 @@ var Tool = "spacekeep"
 // Hydra tags and the chat service gave.
 func buildRecord(sp *xapi.Space, duration float64, spk speakerResult, capt captionResult, files []record.File) *record.Record {
 	rec := &record.Record{
-		Tool: Tool, ID: sp.ID, URL: spaceurl.URL(sp.ID), Title: sp.Title, Status: sp.Status(), XState: sp.State,
+		Tool: Tool, ID: sp.ID, URL: xapi.SpaceURL(sp.ID), Title: sp.Title, Status: sp.Status(), XState: sp.State,
 		Replay: sp.Replayable, Topics: sp.Topics,
 		CreatedAt: sp.CreatedAt, ScheduledAt: sp.ScheduledStart, StartedAt: sp.StartedAt, EndedAt: sp.EndedAt,
 		SavedAt: time.Now().UTC().Truncate(time.Second), DurationS: round3(duration),

@@ -2,7 +2,6 @@ package job
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -18,13 +17,6 @@ import (
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
-
-// cdnHeader is what X's web player sends to the CDN: no cookies, ever.
-var cdnHeader = http.Header{
-	"Referer":    {"https://x.com/"},
-	"Origin":     {"https://x.com"},
-	"User-Agent": {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"},
-}
 
 // runner carries one job through resolve → fetch → merge → done.
 type runner struct {
@@ -85,7 +77,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		return protocol.Event{}, err
 	}
 	r.setSpace(sp)
-	if sp.State == xapi.StateNotStarted {
+	if sp.Status() == protocol.StatusScheduled {
 		// Record when it starts: wait, then go on as if it had been
 		// live (or ended) when the job began.
 		if sp, err = r.waitForStart(ctx, api, sp); err != nil {
@@ -93,7 +85,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		}
 		r.setSpace(sp)
 	}
-	if err := downloadable(sp); err != nil {
+	if err := sp.Downloadable(); err != nil {
 		return protocol.Event{}, err
 	}
 	st, err := api.Status(ctx, sp.MediaKey)
@@ -105,8 +97,9 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	loader := &hls.Loader{Client: r.m.cfg.CDNClient, Header: cdnHeader, NotFoundPatience: 3 * time.Minute,
-		ChunkBase: xapi.ChunkBase, Log: r.log}
+	cdn := xapi.CDNRules()
+	loader := &hls.Loader{Client: r.m.cfg.CDNClient, Header: cdn.Header, NotFoundPatience: cdn.NotFoundPatience,
+		ChunkBase: cdn.ChunkBase, Log: r.log}
 	pl, mediaURL, err := loader.Media(ctx, plURL)
 	if err != nil {
 		return protocol.Event{}, err
@@ -125,7 +118,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	}
 	cover := r.fetchCover(ctx, cache, sp.Creator.AvatarURL)
 	q := hls.NewQueue(hls.Chunks(pl)...)
-	if sp.State != xapi.StateRunning || pl.Ended {
+	if sp.Status() != protocol.StatusLive || pl.Ended {
 		// A finished playlist: the simple case of a live one.
 		q.Close()
 		return r.fetchAndMerge(ctx, opt, sp, pl.TotalDuration(), q, nil, cache, cover)
@@ -145,26 +138,6 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 func (r *runner) options() protocol.Options {
 	o := settings.Fill(r.req.Options, r.m.cfg.Defaults)
 	return settings.Fill(o, protocol.Settings{Format: merge.FormatM4A, NameTemplate: naming.DefaultTemplate, Concurrency: 32})
-}
-
-// downloadable decides by is_space_available_for_replay, not by state: a
-// TimedOut Space with a replay is downloadable. A live Space is recorded.
-func downloadable(sp *xapi.Space) error {
-	if sp.Replayable && sp.State != xapi.StateRunning && sp.State != xapi.StateNotStarted {
-		return nil
-	}
-	switch sp.State {
-	case xapi.StateNotStarted:
-		if !sp.ScheduledStart.IsZero() {
-			return protocol.Errorf(protocol.CodeNotStarted, "This Space is scheduled for %s and has not started yet. Try again once it has ended.", sp.ScheduledStart.Local().Format("Mon 2 Jan 15:04"))
-		}
-		return protocol.NewError(protocol.CodeNotStarted, nil)
-	case xapi.StateRunning:
-		return nil // recorded from its start until it ends
-	case xapi.StateCanceled:
-		return protocol.Errorf(protocol.CodeNotReplayable, "The Space was cancelled before it started.")
-	}
-	return protocol.NewError(protocol.CodeNotReplayable, nil)
 }
 
 // fetchAndMerge downloads the chunks and, at the same time, streams those
@@ -196,7 +169,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	start := time.Now()
 	go func() {
 		err := hls.DownloadQueue(dctx, q, hls.Options{
-			Client: r.m.cfg.CDNClient, Header: cdnHeader, Dir: dir,
+			Client: r.m.cfg.CDNClient, Header: xapi.CDNHeader(), Dir: dir,
 			MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
 			OnChunk: arr.arrive,
 			Progress: func(p hls.Progress) {

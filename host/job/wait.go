@@ -78,13 +78,13 @@ func (r *runner) waitForStart(ctx context.Context, api *xapi.Client, sp *xapi.Sp
 			r.log.Warn().Err(err).Msg("could not ask X whether the Space has started; asking again later")
 			continue
 		}
-		switch next.State {
-		case xapi.StateNotStarted:
+		switch next.Status() {
+		case protocol.StatusScheduled:
 			sp = next // the schedule may have moved
 			continue
-		case xapi.StateRunning:
+		case protocol.StatusLive:
 			r.log.Info().Msg("the Space has started: recording it")
-		case xapi.StateCanceled:
+		case protocol.StatusCanceled:
 			return nil, protocol.Errorf(protocol.CodeNotReplayable, "The Space was cancelled before it started.")
 		default:
 			if !next.Replayable {

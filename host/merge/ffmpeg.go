@@ -17,12 +17,10 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-// FindFFmpeg returns the ffmpeg to use: explicit if given, else $SPACEKEEP_FFMPEG,
-// else the first ffmpeg on PATH. The error has code ffmpeg_missing.
+// FindFFmpeg returns the ffmpeg to use: explicit if given (the command line
+// passes $SPACEKEEP_FFMPEG), else the first ffmpeg on PATH. The error has
+// code ffmpeg_missing.
 func FindFFmpeg(explicit string) (string, error) {
-	if explicit == "" {
-		explicit = os.Getenv("SPACEKEEP_FFMPEG")
-	}
 	if explicit != "" {
 		if fi, err := os.Stat(explicit); err != nil || fi.IsDir() {
 			return "", protocol.NewError(protocol.CodeFFmpegMissing, fmt.Errorf("no ffmpeg at %s", explicit))

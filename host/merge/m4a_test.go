@@ -142,7 +142,6 @@ func TestM4ANeedsNoFFmpeg(t *testing.T) {
 	chunks := testaudioChunks(t, 3)
 	out := filepath.Join(t.TempDir(), "out.m4a")
 	t.Setenv("PATH", t.TempDir())
-	t.Setenv("SPACEKEEP_FFMPEG", "")
 	if _, err := FindFFmpeg(""); err == nil {
 		t.Fatal("ffmpeg still found")
 	}

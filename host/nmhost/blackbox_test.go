@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spacekeep/spacekeep/host/internal/testbin"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -20,22 +20,7 @@ import (
 // would, talking frames over its stdin and stdout.
 var hostBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "spacekeep-blackbox")
-	if err != nil {
-		panic(err)
-	}
-	hostBin = filepath.Join(dir, "spacekeep")
-	out, err := exec.Command("go", "build", "-o", hostBin, "github.com/spacekeep/spacekeep/host").CombinedOutput()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "build the host: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &hostBin) }
 
 type proc struct {
 	t      *testing.T
@@ -49,8 +34,7 @@ func startBin(t *testing.T, args ...string) *proc {
 	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command(hostBin, args...)
-	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "SPACEKEEP_LOG_DIR="+home,
+	cmd.Env = append(testbin.HomeEnv(home),
 		// A developer's running background service (its socket is under
 		// XDG_RUNTIME_DIR, which the temporary home does not change) must
 		// not take these sessions over.

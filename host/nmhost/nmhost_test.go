@@ -159,7 +159,9 @@ func startHost(t *testing.T, opts Options) *harness {
 	t.Helper()
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("XDG_CONFIG_HOME", "")
-	t.Setenv("SPACEKEEP_FFMPEG", "/nonexistent/ffmpeg") // hello stays quick and predictable
+	if opts.FFmpeg == "" {
+		opts.FFmpeg = "/nonexistent/ffmpeg" // hello stays quick and predictable
+	}
 	if opts.SettingsDir == "" {
 		opts.SettingsDir = t.TempDir()
 	}
@@ -404,14 +406,13 @@ type blockedWriter struct {
 func (b *blockedWriter) Write(p []byte) (int, error) { <-b.gate; return b.w.Write(p) }
 
 func TestSlowReaderNeverBlocksDriver(t *testing.T) {
-	t.Setenv("SPACEKEEP_FFMPEG", "/nonexistent/ffmpeg")
 	gate := make(chan struct{})
 	d := newFakeDriver()
 	inR, inW := io.Pipe()
 	bw := &blockedWriter{gate: gate, w: io.Discard}
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(context.Background(), inR, bw, d, Options{SettingsDir: t.TempDir(), Logger: zerolog.Nop()})
+		done <- Serve(context.Background(), inR, bw, d, Options{SettingsDir: t.TempDir(), FFmpeg: "/nonexistent/ffmpeg", Logger: zerolog.Nop()})
 	}()
 	gate <- struct{}{} // let hello through
 	for d.subCount() == 0 {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spacekeep/spacekeep/host/internal/testbin"
 	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -21,8 +21,7 @@ func runHost(t *testing.T, sock string, extraEnv []string, frames ...any) ([]byt
 	t.Helper()
 	home := t.TempDir()
 	cmd := exec.Command(hostBin, protocol.ChromeOrigin)
-	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "SPACEKEEP_LOG_DIR="+home,
+	cmd.Env = append(testbin.HomeEnv(home),
 		"SPACEKEEP_FFMPEG=/nonexistent/ffmpeg", EnvNoService+"=", EnvSocket+"="+sock)
 	cmd.Env = append(cmd.Env, extraEnv...)
 	var in, out, errb bytes.Buffer

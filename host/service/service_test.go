@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
+	"github.com/spacekeep/spacekeep/host/internal/testbin"
 	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/nmhost"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -37,19 +37,7 @@ func TestMain(m *testing.M) {
 	if p := os.Getenv(peerListenerEnv); p != "" {
 		os.Exit(peerListener(p))
 	}
-	dir, err := os.MkdirTemp("", "spacekeep-service-test")
-	if err != nil {
-		panic(err)
-	}
-	hostBin = filepath.Join(dir, "spacekeep")
-	if out, err := exec.Command("go", "build", "-o", hostBin, "github.com/spacekeep/spacekeep/host").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build the host: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	testbin.Main(m, &hostBin)
 }
 
 func peerClient(path string) int {

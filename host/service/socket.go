@@ -30,12 +30,10 @@ const SocketName = "spacekeep.sock"
 // missing service must not delay the browser's hello.
 const DialTimeout = 100 * time.Millisecond
 
-// Socket returns the per-user socket path: $SPACEKEEP_SOCKET if set, else
+// SocketFrom returns the per-user socket path, reading the environment
+// through getenv (the command line's): $SPACEKEEP_SOCKET if set, else
 // $XDG_RUNTIME_DIR/spacekeep.sock on Linux when set, else
 // <user cache folder>/spacekeep/spacekeep.sock.
-func Socket() (string, error) { return SocketFrom(os.Getenv) }
-
-// SocketFrom is Socket reading the environment through getenv.
 func SocketFrom(getenv func(string) string) (string, error) {
 	if p := getenv(EnvSocket); p != "" {
 		return filepath.Abs(p)

@@ -19,7 +19,6 @@ import (
 
 	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/settings"
-	"github.com/spacekeep/spacekeep/host/spaceurl"
 	"github.com/spacekeep/spacekeep/host/watch"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -369,7 +368,7 @@ func (k *Keeper) onJobEvent(ev protocol.Event) {
 func (k *Keeper) onLive(l watch.Live) {
 	ev := protocol.Event{Type: protocol.TypeWatchLive, Job: l.Job, Stage: protocol.StageRecording,
 		Space: &protocol.SpaceInfo{ID: l.Space, Title: l.Title, State: xapi.StateRunning,
-			HostID: l.Host, HostHandle: l.Handle, URL: spaceurl.URL(l.Space)}}
+			HostID: l.Host, HostHandle: l.Handle, URL: xapi.SpaceURL(l.Space)}}
 	k.mu.Lock()
 	subs := make([]func(protocol.Event), 0, len(k.subs))
 	for _, fn := range k.subs {
@@ -421,7 +420,7 @@ func (k *Keeper) Status() protocol.WatchStatus {
 	}
 	for _, l := range st.Recording {
 		out.Recording = append(out.Recording, protocol.WatchRecording{Job: l.Job, Space: &protocol.SpaceInfo{
-			ID: l.Space, Title: l.Title, State: xapi.StateRunning, HostID: l.Host, HostHandle: l.Handle, URL: spaceurl.URL(l.Space)}})
+			ID: l.Space, Title: l.Title, State: xapi.StateRunning, HostID: l.Host, HostHandle: l.Handle, URL: xapi.SpaceURL(l.Space)}})
 	}
 	return out
 }

@@ -1,6 +1,7 @@
-// Package spaceurl turns what a user pastes (a Space id or a Space link on
-// x.com or twitter.com) into a Space id, and back into the canonical link.
-package spaceurl
+package xapi
+
+// Space links: what a user pastes (a Space id or a Space link on x.com or
+// twitter.com) turned into a Space id, and back into the canonical link.
 
 import (
 	"net/url"
@@ -9,22 +10,22 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-// IDLen is the length of every Space id seen so far (e.g. 1OyKAWgagpqJb).
-const IDLen = 13
+// SpaceIDLen is the length of every Space id seen so far (e.g. 1OyKAWgagpqJb).
+const SpaceIDLen = 13
 
-// hosts are the hosts whose /i/spaces/<id> links we accept; www. and
+// spaceHosts are the hosts whose /i/spaces/<id> links we accept; www. and
 // mobile. variants of both domains are included.
-var hosts = map[string]bool{
+var spaceHosts = map[string]bool{
 	"x.com": true, "www.x.com": true, "mobile.x.com": true,
 	"twitter.com": true, "www.twitter.com": true, "mobile.twitter.com": true,
 }
 
-// Parse returns the Space id in s: a bare id, or a link such as
+// ParseSpaceURL returns the Space id in s: a bare id, or a link such as
 // https://x.com/i/spaces/<id>, twitter.com/i/spaces/<id>/peek?s=20#x.
 // Anything else is a bad_request error.
-func Parse(s string) (string, error) {
+func ParseSpaceURL(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if ValidID(s) {
+	if ValidSpaceID(s) {
 		return s, nil
 	}
 	raw := s
@@ -34,30 +35,30 @@ func Parse(s string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", bad(s)
+		return "", badSpaceURL(s)
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", bad(s)
+		return "", badSpaceURL(s)
 	}
-	if u.User != nil || u.Port() != "" || !hosts[strings.ToLower(u.Hostname())] {
-		return "", bad(s)
+	if u.User != nil || u.Port() != "" || !spaceHosts[strings.ToLower(u.Hostname())] {
+		return "", badSpaceURL(s)
 	}
 	parts := strings.Split(strings.Trim(u.EscapedPath(), "/"), "/")
-	if len(parts) < 3 || len(parts) > 4 || parts[0] != "i" || parts[1] != "spaces" || !ValidID(parts[2]) {
-		return "", bad(s)
+	if len(parts) < 3 || len(parts) > 4 || parts[0] != "i" || parts[1] != "spaces" || !ValidSpaceID(parts[2]) {
+		return "", badSpaceURL(s)
 	}
 	if len(parts) == 4 && parts[3] != "peek" {
-		return "", bad(s)
+		return "", badSpaceURL(s)
 	}
 	return parts[2], nil
 }
 
-// URL returns the canonical link of a Space.
-func URL(id string) string { return "https://x.com/i/spaces/" + id }
+// SpaceURL returns the canonical link of a Space.
+func SpaceURL(id string) string { return "https://x.com/i/spaces/" + id }
 
-// ValidID reports whether s has the shape of a Space id.
-func ValidID(s string) bool {
-	if len(s) != IDLen {
+// ValidSpaceID reports whether s has the shape of a Space id.
+func ValidSpaceID(s string) bool {
+	if len(s) != SpaceIDLen {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -69,7 +70,7 @@ func ValidID(s string) bool {
 	return true
 }
 
-func bad(s string) error {
+func badSpaceURL(s string) error {
 	const max = 200 // keep a pasted novel out of the message
 	if len(s) > max {
 		s = s[:max] + "…"

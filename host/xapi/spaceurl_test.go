@@ -1,4 +1,4 @@
-package spaceurl
+package xapi
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func TestParse(t *testing.T) {
+func TestParseSpaceURL(t *testing.T) {
 	const id = "1OyKAWgagpqJb"
 	good := []string{
 		id,
@@ -24,9 +24,9 @@ func TestParse(t *testing.T) {
 		"HTTPS://X.COM/i/spaces/" + id,
 	}
 	for _, s := range good {
-		got, err := Parse(s)
+		got, err := ParseSpaceURL(s)
 		if err != nil || got != id {
-			t.Errorf("Parse(%q) = %q, %v; want %q", s, got, err, id)
+			t.Errorf("ParseSpaceURL(%q) = %q, %v; want %q", s, got, err, id)
 		}
 	}
 	bad := []string{
@@ -48,22 +48,22 @@ func TestParse(t *testing.T) {
 		"javascript:alert(1)",
 	}
 	for _, s := range bad {
-		got, err := Parse(s)
+		got, err := ParseSpaceURL(s)
 		if err == nil {
-			t.Errorf("Parse(%q) = %q, want error", s, got)
+			t.Errorf("ParseSpaceURL(%q) = %q, want error", s, got)
 			continue
 		}
 		if c := protocol.CodeOf(err); c != protocol.CodeBadRequest {
-			t.Errorf("Parse(%q) code = %s, want %s", s, c, protocol.CodeBadRequest)
+			t.Errorf("ParseSpaceURL(%q) code = %s, want %s", s, c, protocol.CodeBadRequest)
 		}
 	}
 }
 
-func TestURL(t *testing.T) {
-	if got := URL("1OyKAWgagpqJb"); got != "https://x.com/i/spaces/1OyKAWgagpqJb" {
+func TestSpaceURL(t *testing.T) {
+	if got := SpaceURL("1OyKAWgagpqJb"); got != "https://x.com/i/spaces/1OyKAWgagpqJb" {
 		t.Fatalf("URL = %q", got)
 	}
-	if id, err := Parse(URL("1OyKAWgagpqJb")); err != nil || id != "1OyKAWgagpqJb" {
+	if id, err := ParseSpaceURL(SpaceURL("1OyKAWgagpqJb")); err != nil || id != "1OyKAWgagpqJb" {
 		t.Fatalf("round trip: %q %v", id, err)
 	}
 }
