@@ -74,29 +74,7 @@ func Save(dir string, s protocol.Settings) error {
 	if err := Validate(s); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode settings: %w", err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create settings folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, fileName+".*")
-	if err != nil {
-		return fmt.Errorf("write settings: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write settings: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, fileName)); err != nil {
-		return fmt.Errorf("write settings: %w", err)
-	}
-	return nil
+	return writeFile(dir, fileName, "settings", s)
 }
 
 // patch tells a field that is absent from one set to its zero value, so

@@ -74,29 +74,7 @@ func SaveWatch(dir string, hosts []protocol.WatchedHost) error {
 	if hosts == nil {
 		hosts = []protocol.WatchedHost{}
 	}
-	data, err := json.MarshalIndent(map[string]any{"hosts": hosts}, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode the watch list: %w", err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create settings folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, watchFile+".*")
-	if err != nil {
-		return fmt.Errorf("write the watch list: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write the watch list: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write the watch list: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, watchFile)); err != nil {
-		return fmt.Errorf("write the watch list: %w", err)
-	}
-	return nil
+	return writeFile(dir, watchFile, "the watch list", map[string]any{"hosts": hosts})
 }
 
 // AddWatched returns hosts with h added, or with the entry of the same id
