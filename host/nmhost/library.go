@@ -93,7 +93,9 @@ func libraryError(err error) error {
 	return protocol.Errorf(protocol.CodeDisk, "the library: %w", err)
 }
 
-func (s *session) libraryList(ctx context.Context, payload json.RawMessage) (any, error) {
+// libraryQuery answers the paged and filtered requests (list, search,
+// stats): decode the query, open the library, ask it.
+func (s *session) libraryQuery(ctx context.Context, payload json.RawMessage, ask func(*library.Library, protocol.LibraryQuery) (any, error)) (any, error) {
 	q, err := decodeQuery(payload)
 	if err != nil {
 		return nil, err
@@ -102,43 +104,29 @@ func (s *session) libraryList(ctx context.Context, payload json.RawMessage) (any
 	if err != nil {
 		return nil, err
 	}
-	p, err := l.List(ctx, libraryFilter(q))
+	res, err := ask(l, q)
 	if err != nil {
 		return nil, libraryError(err)
 	}
-	return p, nil
+	return res, nil
+}
+
+func (s *session) libraryList(ctx context.Context, payload json.RawMessage) (any, error) {
+	return s.libraryQuery(ctx, payload, func(l *library.Library, q protocol.LibraryQuery) (any, error) {
+		return l.List(ctx, libraryFilter(q))
+	})
 }
 
 func (s *session) librarySearch(ctx context.Context, payload json.RawMessage) (any, error) {
-	q, err := decodeQuery(payload)
-	if err != nil {
-		return nil, err
-	}
-	l, err := s.library(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := l.Search(ctx, q.Query, libraryFilter(q))
-	if err != nil {
-		return nil, libraryError(err)
-	}
-	return p, nil
+	return s.libraryQuery(ctx, payload, func(l *library.Library, q protocol.LibraryQuery) (any, error) {
+		return l.Search(ctx, q.Query, libraryFilter(q))
+	})
 }
 
 func (s *session) libraryStats(ctx context.Context, payload json.RawMessage) (any, error) {
-	q, err := decodeQuery(payload)
-	if err != nil {
-		return nil, err
-	}
-	l, err := s.library(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := l.Stats(ctx, libraryFilter(q))
-	if err != nil {
-		return nil, libraryError(err)
-	}
-	return st, nil
+	return s.libraryQuery(ctx, payload, func(l *library.Library, q protocol.LibraryQuery) (any, error) {
+		return l.Stats(ctx, libraryFilter(q))
+	})
 }
 
 func (s *session) libraryRef(payload json.RawMessage) (protocol.LibraryRef, error) {
