@@ -144,23 +144,10 @@ func TestLibraryCommands(t *testing.T) {
 // TestDownloadAddsToLibrary: `spacekeep download` of a Space adds it to
 // the library, found by list and search.
 func TestDownloadAddsToLibrary(t *testing.T) {
-	x, err := fakex.New(fakex.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range fakex.DefaultSpaces() {
-		x.AddSpace(s)
-	}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	auth, ct0 := x.Session()
+	x := startFake(t)
 	serviceTestEnv(t)
 	t.Setenv("SPACEKEEP_FFMPEG", "")
-	t.Setenv("SPACEKEEP_API_BASE", x.APIBase())
-	t.Setenv("SPACEKEEP_AUTH_TOKEN", auth)
-	t.Setenv("SPACEKEEP_CT0", ct0)
+	useFakeSession(t, x)
 	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
 	lib := filepath.Join(t.TempDir(), "library.db")
 	t.Setenv("SPACEKEEP_LIBRARY", lib)

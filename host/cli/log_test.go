@@ -14,24 +14,11 @@ import (
 // gets no JSON: one plain warning, none with -q.
 func TestUnwritableLogFolderKeepsStderrPlain(t *testing.T) {
 	serviceTestEnv(t)
-	x, err := fakex.New(fakex.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range fakex.DefaultSpaces() {
-		x.AddSpace(s)
-	}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	auth, ct0 := x.Session()
+	x := startFake(t)
 	blocker := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(blocker, []byte("x"), 0o644)
 	t.Setenv("SPACEKEEP_LOG_DIR", filepath.Join(blocker, "logs")) // under a file: never creatable, even as root
-	t.Setenv("SPACEKEEP_API_BASE", x.APIBase())
-	t.Setenv("SPACEKEEP_AUTH_TOKEN", auth)
-	t.Setenv("SPACEKEEP_CT0", ct0)
+	useFakeSession(t, x)
 	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
 	t.Setenv("SPACEKEEP_FFMPEG", "")
 	for _, quiet := range []bool{true, false} {

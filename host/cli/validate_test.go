@@ -13,21 +13,8 @@ import (
 // asking X anything.
 func TestDownloadBadTemplateFailsBeforeAnyAPICall(t *testing.T) {
 	serviceTestEnv(t)
-	x, err := fakex.New(fakex.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range fakex.DefaultSpaces() {
-		x.AddSpace(s)
-	}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	auth, ct0 := x.Session()
-	t.Setenv("SPACEKEEP_API_BASE", x.APIBase())
-	t.Setenv("SPACEKEEP_AUTH_TOKEN", auth)
-	t.Setenv("SPACEKEEP_CT0", ct0)
+	x := startFake(t)
+	useFakeSession(t, x)
 	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
 	code, _, errs := runCmd(context.Background(), nil, "download", "-q", "-o", t.TempDir(), "--name-template", "{bogus}", fakex.DemoID)
 	if code != protocol.ExitCodes[protocol.CodeBadRequest] {

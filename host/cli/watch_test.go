@@ -33,18 +33,7 @@ func TestServiceWatchesWithTheSessionInMemory(t *testing.T) {
 	sock := serviceTestEnv(t)
 	t.Setenv("SPACEKEEP_FFMPEG", "")
 	t.Setenv("SPACEKEEP_WATCH_INTERVAL", "5s")
-	x, err := fakex.New(fakex.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sp := range fakex.DefaultSpaces() {
-		x.AddSpace(sp)
-	}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	t.Setenv("SPACEKEEP_API_BASE", x.APIBase())
+	x := startFake(t)
 	out := t.TempDir()
 	dir, _ := settings.Dir()
 	st := settings.Defaults()
