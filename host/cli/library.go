@@ -18,7 +18,9 @@ import (
 
 	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/library"
+	"github.com/spacekeep/spacekeep/host/libserve"
 	"github.com/spacekeep/spacekeep/host/record"
+	"github.com/spacekeep/spacekeep/host/settings"
 )
 
 const libraryUsage = `Usage: spacekeep library <command> [flags]
@@ -30,6 +32,7 @@ const libraryUsage = `Usage: spacekeep library <command> [flags]
   export --format csv|json                  every Space, to stdout
   import DIR                                add every <name>.info.json under DIR
   remove [--delete-files] ID                forget a Space (and delete its files)
+  serve [--addr A] [--keep-token] [--lan]   serve it read-only over HTTP: a player and a podcast feed
 
 The library is at $SPACEKEEP_LIBRARY, else spacekeep/library.db in your data folder.
 `
@@ -48,7 +51,7 @@ func runLibrary(env *Env, args []string) int {
 	}
 	sub, ok := map[string]func(*Env, *library.Library, []string) int{
 		"list": libList, "search": libSearch, "show": libShow, "stats": libStats,
-		"export": libExport, "import": libImport, "remove": libRemove,
+		"export": libExport, "import": libImport, "remove": libRemove, "serve": libServe,
 	}[args[0]]
 	if !ok {
 		fmt.Fprintf(env.Stderr, "spacekeep library: unknown command %q\n\n%s", args[0], libraryUsage)
@@ -369,6 +372,29 @@ func libRemove(env *Env, l *library.Library, args []string) int {
 		return libFail(env, err)
 	}
 	fmt.Fprintf(env.Stdout, "removed %s from the library\n", id)
+	return exitOK
+}
+
+func libServe(env *Env, l *library.Library, args []string) int {
+	var o libserve.RunOptions
+	var keep bool
+	if _, ok, code := libFlags(env, "serve", args, 0, func(fs *flag.FlagSet) {
+		fs.StringVar(&o.Addr, "addr", libserve.DefaultAddr, "listen on `host:port` (loopback unless --lan)")
+		fs.BoolVar(&keep, "keep-token", false, "keep the same address across restarts (for a podcast app's feed)")
+		fs.BoolVar(&o.LAN, "lan", false, "serve your local network as well (a phone can subscribe)")
+	}); !ok {
+		return code
+	}
+	if keep {
+		dir, err := settings.Dir()
+		if err != nil {
+			return libFail(env, err)
+		}
+		o.KeepDir = dir
+	}
+	if err := libserve.Run(env.Ctx, l, o, env.Stdout); err != nil {
+		return libFail(env, err)
+	}
 	return exitOK
 }
 

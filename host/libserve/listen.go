@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -223,4 +224,64 @@ func (o *OnDemand) Close() error {
 	<-o.done
 	o.cancel, o.base = nil, ""
 	return o.lib.Close()
+}
+
+// RunOptions are `spacekeep library serve`'s flags.
+type RunOptions struct {
+	Addr string // "" means DefaultAddr
+	LAN  bool   // listen on every interface, not loopback only
+	// KeepDir, when set, is where the kept token lives (--keep-token): the
+	// same token, and the same port when free, at every start.
+	KeepDir string
+	Log     zerolog.Logger
+}
+
+// Run serves lib until ctx is done, after telling out where.
+func Run(ctx context.Context, lib *library.Library, o RunOptions, out io.Writer) error {
+	token, err := NewToken()
+	if err != nil {
+		return err
+	}
+	var kept Kept
+	addr := o.Addr
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	if o.KeepDir != "" {
+		if kept, err = LoadKept(o.KeepDir); err != nil {
+			return err
+		}
+		token = kept.Token
+	}
+	srv, err := New(lib, token, o.Log)
+	if err != nil {
+		return err
+	}
+	var ln net.Listener
+	if host, port, perr := net.SplitHostPort(addr); perr == nil && port == "0" && kept.Port > 0 {
+		// The feed's URL holds the port: take the last one again if free.
+		ln, _ = Listen(net.JoinHostPort(host, strconv.Itoa(kept.Port)), o.LAN)
+	}
+	if ln == nil {
+		if ln, err = Listen(addr, o.LAN); err != nil {
+			return err
+		}
+	}
+	if o.KeepDir != "" {
+		kept.Port = ln.Addr().(*net.TCPAddr).Port
+		if err := SaveKept(o.KeepDir, kept); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	urls := URLs(ln, token)
+	fmt.Fprintf(out, "Library: %s\nPodcast feed: %sfeed.xml\n", urls[0], urls[0])
+	if o.LAN {
+		fmt.Fprintln(out, "Also serving your local network (--lan): any device on it that has the address can listen.")
+		for _, u := range urls[1:] {
+			fmt.Fprintf(out, "On your network: %sfeed.xml\n", u)
+		}
+	}
+	fmt.Fprintln(out, "The address is the key: keep it private. Ctrl-C stops.")
+	return Serve(ctx, ln, srv)
 }
