@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,10 +49,23 @@ type fixture struct {
 	ts    *httptest.Server
 }
 
-// testM4A makes a real m4a of a few seconds of tone with a JPEG cover,
-// through the project's own writer, and returns it with the cover.
+var m4aOnce struct {
+	sync.Once
+	m4a, cover []byte
+}
+
+// testM4A makes (once per run) a real m4a of a few seconds of tone with a
+// JPEG cover, through the project's own writer, and returns it with the cover.
 func testM4A(t *testing.T) ([]byte, []byte) {
 	t.Helper()
+	m4aOnce.Do(func() { m4aOnce.m4a, m4aOnce.cover = makeM4A(t) })
+	if m4aOnce.m4a == nil {
+		t.Fatal("no test m4a (see the first test's failure)")
+	}
+	return m4aOnce.m4a, m4aOnce.cover
+}
+
+func makeM4A(t *testing.T) ([]byte, []byte) {
 	aac := filepath.Join(t.TempDir(), "a.aac")
 	out, err := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=6:r=48000",
 		"-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "adts", aac).CombinedOutput()
@@ -318,6 +332,10 @@ func TestPathSafety(t *testing.T) {
 		if r := do(t, "GET", f.base+p, nil); r.code != 404 {
 			t.Errorf("%s: %d, want 404 (%.60q)", p, r.code, r.body)
 		}
+	}
+	if r := do(t, "GET", f.base, nil); r.code != 200 || !strings.Contains(string(r.body), f.base+"feed.xml") ||
+		!strings.Contains(string(r.body), f.base+"audio/"+idCover+".m4a") || strings.Contains(string(r.body), idOutside) {
+		t.Errorf("the index page: %d %s", r.code, r.body)
 	}
 	if r := do(t, "GET", f.base+"audio/"+idMP3+".mp3", nil); r.code != 200 || r.head.Get("Content-Type") != "audio/mpeg" || string(r.body) != "ID3 an mp3 stand-in" {
 		t.Errorf("the mp3: %d %q", r.code, r.head.Get("Content-Type"))
