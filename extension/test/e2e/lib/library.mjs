@@ -196,12 +196,19 @@ export async function playerScenario(page, shot) {
   await near(75, 'the search hit at 1:15');
   await page.waitFor(`document.getElementById('player').dataset.playing === 'true'`, 'the hit to play');
 
-  // Keys: space pauses, → skips 15 s.
+  // Speed.
+  await page.evaluate(`(() => { const s = document.getElementById('p-rate'); s.value = '1.5'; s.dispatchEvent(new Event('change')); return true; })()`);
+  assert.equal(await page.evaluate(`document.getElementById('audio').playbackRate`), 1.5, '1.5×');
+
+  // Keys: space pauses, → skips 15 s, / goes to the search box.
   await page.evaluate(`(document.activeElement.blur(), document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true })), true)`);
   await page.waitFor(`document.getElementById('audio').paused`, 'space to pause');
   const before = await time();
   await page.evaluate(`(document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })), true)`);
   await near(before + 15, '→');
+  await page.evaluate(`(document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true })), true)`);
+  assert.equal(await page.evaluate(`document.activeElement?.id`), 'q', '/ focuses the search box');
+  await page.evaluate(`(document.activeElement.blur(), true)`);
 
   // Remembered: after a reload, "Continue listening" offers it from there.
   const at = await time();
