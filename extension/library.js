@@ -268,7 +268,11 @@ async function play(it, start) {
     const url = audioURL(base, it);
     if (!url) throw t('libraryNoAudio');
     if (detail.file_info?.[0] && !detail.file_info[0].exists) throw t('libraryNoAudio');
-    mine.turns = detail.turns;
+    // A turn may come without the name that the talk time knows.
+    /** @type {Record<string, string>} */
+    const names = { [String(detail.host ?? '').toLowerCase()]: detail.host_name ?? '' };
+    for (const tt of detail.talk_time ?? []) if (tt.name) names[String(tt.handle).toLowerCase()] = tt.name;
+    mine.turns = detail.turns.map((/** @type {any} */ tr) => ({ ...tr, name: tr.name || names[String(tr.handle ?? '').toLowerCase()] || '' }));
     mine.captions = detail.captions;
     renderSide(mine);
     const from = start ?? positions[it.id]?.t ?? 0;

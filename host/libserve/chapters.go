@@ -60,8 +60,19 @@ func profileURL(handle string) string {
 // turns is one chapter, its title.
 func chaptersOf(d protocol.LibraryDetail) Chapters {
 	c := Chapters{Version: ChaptersVersion, Title: d.Title, Author: speakerLabel(d.Host, d.HostName), PodcastName: "spacekeep", Chapters: []Chapter{}}
+	// A turn may come without the name that the talk time knows.
+	names := map[string]string{strings.ToLower(d.Host): d.HostName}
+	for _, tt := range d.TalkTime {
+		if tt.Name != "" {
+			names[strings.ToLower(tt.Handle)] = tt.Name
+		}
+	}
 	for _, t := range d.Turns {
-		c.Chapters = append(c.Chapters, Chapter{StartTime: round3(t.StartS), EndTime: round3(t.EndS), Title: speakerLabel(t.Handle, t.Name), URL: profileURL(t.Handle)})
+		name := t.Name
+		if name == "" {
+			name = names[strings.ToLower(strings.TrimPrefix(t.Handle, "@"))]
+		}
+		c.Chapters = append(c.Chapters, Chapter{StartTime: round3(t.StartS), EndTime: round3(t.EndS), Title: speakerLabel(t.Handle, name), URL: profileURL(t.Handle)})
 	}
 	if len(c.Chapters) == 0 {
 		c.Chapters = append(c.Chapters, Chapter{StartTime: 0, Title: d.Title})

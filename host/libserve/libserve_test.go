@@ -405,6 +405,9 @@ func TestChaptersJSON(t *testing.T) {
 			}
 		}
 	}
+	if third := chs[2].(map[string]any); third["title"] != "@alice — ALICE" {
+		t.Errorf("a turn without a name takes the host's: %v", third)
+	}
 	second := chs[1].(map[string]any)
 	if second["startTime"] != 12.5 || second["title"] != "@guest — Guest Speaker" || second["url"] != "https://x.com/guest" {
 		t.Errorf("chapter 2: %v", second)
