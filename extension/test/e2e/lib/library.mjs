@@ -171,7 +171,7 @@ export async function playerScenario(page, shot) {
   // The turns, as marks and as a list; chapter 2 is the guest's turn at 70 s.
   assert.equal(await page.evaluate(`document.querySelectorAll('#p-marks .mark').length`), 2, 'a mark per turn on the seek bar');
   const turns = await page.evaluate(`[...document.querySelectorAll('#p-turns li')].map((e) => e.textContent)`);
-  assert.deepEqual(turns, ['0:00@bob', '1:10@guest']);
+  assert.deepEqual(turns, ['0:00@bob — BOB', '1:10@guest'], 'the host\'s turn named from the talk time');
   await page.click('#p-turns li:nth-child(2)');
   await near(70, 'chapter 2');
   await page.waitFor(`document.getElementById('p-speaking').textContent.includes('@guest')`, 'who is speaking');
