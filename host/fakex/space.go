@@ -98,10 +98,12 @@ type SpaceSpec struct {
 	// (with partials, chat, reactions and joins around them); ChatFail
 	// makes the history answer that status from page ChatFailPage on (1
 	// is the first page), or accessChatPublic when ChatFailPage is 0.
-	// See chat.go.
+	// ChatLoop makes the history's cursor loop from page 3 back to page 2
+	// for ever, as a broken chat service might. See chat.go.
 	Captions     []CaptionSpec
 	ChatFail     int
 	ChatFailPage int
+	ChatLoop     bool
 	// LiveInterval is how often a Running Space gains a chunk; default
 	// ChunkDuration (real time). Tests use a few milliseconds.
 	LiveInterval time.Duration

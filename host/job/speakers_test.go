@@ -66,7 +66,7 @@ var wantCues = []struct {
 	voice, text string
 }{
 	{5, "@spacekeeper", "Welcome to the Space."},
-	{21, "@ada", "Hello <everyone> & welcome -> here"},
+	{21, "@ada", "Hello <everyone> & welcome --> here"},
 	{40, "@grace", "Thanks, Ada."},
 	{80, "@linus", "Linus here."},
 }
@@ -196,10 +196,12 @@ func TestSpeakersCaptionsAndRecord(t *testing.T) {
 	}
 	for i, w := range wantCues {
 		c := cues[i]
-		if c.voice != w.voice || c.text != w.text || math.Abs(c.start-w.at) > 0.01 || c.end <= c.start {
+		// The fake's ground truth is when the words began: a cue starts
+		// within a second of it (the first partial), never much before.
+		if c.voice != w.voice || c.text != w.text || c.start < w.at-0.3 || c.start > w.at+1 || c.end <= c.start {
 			t.Errorf("cue %d = %+v, want %+v", i, c, w)
 		}
-		if rc := rec.Captions[i]; math.Abs(rc.StartS-w.at) > 0.01 || "@"+rc.Handle != w.voice {
+		if rc := rec.Captions[i]; math.Abs(rc.StartS-c.start) > 0.001 || "@"+rc.Handle != w.voice {
 			t.Errorf("record caption %d = %+v", i, rc)
 		}
 	}
@@ -246,7 +248,7 @@ func hasMissing(rec *record.Record, what, why string) bool {
 
 func TestChatServiceFailingMidwayKeepsWhatItGave(t *testing.T) {
 	spec := talkSpace()
-	spec.ChatFail, spec.ChatFailPage = 503, 2
+	spec.ChatFail, spec.ChatFailPage = 503, 4 // pages of 5 messages: a caption or two in
 	e := newEnv(t, fakex.Options{}, spec)
 	ev := e.download(talkID, protocol.Options{WriteInfoJSON: true, SubFormat: "srt"})
 	if ev.Type != protocol.TypeJobDone {
@@ -343,7 +345,7 @@ func TestLiveRecordingCaptionsAfterTheEnd(t *testing.T) {
 		t.Fatalf("the recording ended with %+v %v", ev, err)
 	}
 	cues := parseVTT(t, strings.TrimSuffix(ev.Path, ".m4a")+".vtt")
-	if len(cues) != 2 || cues[0].text != "We are live." || cues[1].voice != "@h" || math.Abs(cues[1].start-9) > 0.01 {
+	if len(cues) != 2 || cues[0].text != "We are live." || cues[1].voice != "@h" || cues[1].start < 9-0.3 || cues[1].start > 9+1 {
 		t.Errorf("cues %+v", cues)
 	}
 	if rec := readRecord(t, ev); rec.CaptionCount != 2 || len(rec.Turns) == 0 {
