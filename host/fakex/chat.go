@@ -166,7 +166,7 @@ func (s *Server) chatHistory(w http.ResponseWriter, r *http.Request) {
 	cursor := ""
 	if end < len(all) {
 		cursor = "c" + strconv.Itoa(end)
-		if spec.ChatLoop && page >= 2 {
+		if spec.ChatLoop && page >= 3 {
 			cursor = "c" + strconv.Itoa(chatPageSize) // back to page 2: A, B, A, B, ...
 		}
 	}

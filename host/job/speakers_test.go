@@ -267,6 +267,35 @@ func TestChatServiceFailingMidwayKeepsWhatItGave(t *testing.T) {
 	}
 }
 
+// A chat history whose cursor loops (A, B, A, ...) ends: the audio is
+// saved, with the captions read before the loop, and the record says why
+// the rest are missing.
+func TestChatHistoryLoopKeepsTheAudio(t *testing.T) {
+	spec := talkSpace()
+	spec.ChatLoop = true
+	e := newEnv(t, fakex.Options{}, spec)
+	ev := e.download(talkID, protocol.Options{WriteInfoJSON: true})
+	if ev.Type != protocol.TypeJobDone {
+		t.Fatalf("job ended %s: %s", ev.Type, ev.Message)
+	}
+	if _, err := os.Stat(ev.Path); err != nil {
+		t.Fatal(err)
+	}
+	rec := readRecord(t, ev)
+	if !hasMissing(rec, "captions", "cursor") {
+		t.Errorf("missing = %+v", rec.Missing)
+	}
+	history := 0
+	for _, r := range e.x.Requests() {
+		if strings.HasSuffix(r.Path, "/chatapi/v1/history") {
+			history++
+		}
+	}
+	if history > 3 {
+		t.Errorf("%d history requests for a loop found on the third", history)
+	}
+}
+
 func TestNoCaptionsNoHydraIsNotAnError(t *testing.T) {
 	for _, tc := range []struct {
 		name string
