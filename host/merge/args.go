@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spacekeep/spacekeep/protocol"
@@ -27,6 +28,8 @@ type Tags struct {
 	Description string
 	EpisodeID   string // the Space id
 	Genre       string
+	URL         string    // the Space's page: the m4a's podcast URL (and description when none)
+	Created     time.Time // when the Space began: the m4a's creation time; zero: unknown
 }
 
 // pairs lists the tags in a fixed order with ffmpeg's generic keys, which
