@@ -149,12 +149,19 @@ var textMediaHeader = []byte{
 // maxNero is how many chapters the Nero list can hold (a byte of count).
 const maxNero = 255
 
-// neroChapters fits chapters into the Nero list: while there are more than
-// it holds, the two neighbours that are shortest together become one (the
-// longer one's title, the earlier start), so that the list still covers the
-// whole file. The chapter track keeps every chapter.
+// neroChapters fits chapters into the Nero list (see MergeShortest); the
+// chapter track keeps every chapter.
 func neroChapters(chs []Chapter, duration float64) []Chapter {
-	if len(chs) <= maxNero {
+	return MergeShortest(chs, maxNero, duration)
+}
+
+// MergeShortest fits sorted chapters of audio lasting duration into a list
+// that holds at most limit (the Nero list and ID3's CTOC count in a byte):
+// while there are more, the two neighbours that are shortest together
+// become one (the longer one's title, the earlier start), so that the list
+// still covers the whole audio rather than stopping short.
+func MergeShortest(chs []Chapter, limit int, duration float64) []Chapter {
+	if len(chs) <= limit || limit < 1 {
 		return chs
 	}
 	out := append([]Chapter(nil), chs...)
@@ -164,7 +171,7 @@ func neroChapters(chs []Chapter, duration float64) []Chapter {
 		}
 		return duration - out[i].Start
 	}
-	for len(out) > maxNero {
+	for len(out) > limit {
 		best, bestLen := 0, math.Inf(1)
 		for i := 0; i+1 < len(out); i++ {
 			if l := length(i) + length(i+1); l < bestLen {
