@@ -214,6 +214,10 @@ func TestSpeakersCaptionsAndRecord(t *testing.T) {
 	}
 	var names []string
 	for _, f := range rec.Files {
+		// Every file with its size, the record's own entry too.
+		if fi, err := os.Stat(filepath.Join(filepath.Dir(ev.Path), f.Name)); err != nil || fi.Size() != f.Size {
+			t.Errorf("file %+v: on disk %v %v", f, fi, err)
+		}
 		names = append(names, f.Kind+":"+f.Name)
 	}
 	if want := "audio:" + filepath.Base(ev.Path) + " captions:" + filepath.Base(base) + ".vtt transcript:" + filepath.Base(base) +
