@@ -1,6 +1,7 @@
 package fakex
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -59,7 +60,7 @@ func (c CaptionSpec) duration() float64 {
 	return WordDur * float64(max(len(strings.Fields(c.Text)), 1))
 }
 
-// chatPageSize is how many messages one history page holds.
+// chatPageSize is how many messages one history page holds by default.
 const chatPageSize = 5
 
 // chatToken is the status answer's chatToken for a Space: it names the
@@ -153,13 +154,15 @@ func (s *Server) chatHistory(w http.ResponseWriter, r *http.Request) {
 		}
 		start = n
 	}
-	page := start/chatPageSize + 1
+	size := cmp.Or(spec.ChatPageSize, chatPageSize)
+	page := start/size + 1
 	if spec.ChatFail != 0 && spec.ChatFailPage > 0 && page >= spec.ChatFailPage {
 		w.WriteHeader(spec.ChatFail)
 		return
 	}
-	all := sp.chatMessages()
-	end := min(start+chatPageSize, len(all))
+	sp.chat.once.Do(func() { sp.chat.msgs = sp.chatMessages() })
+	all := sp.chat.msgs
+	end := min(start+size, len(all))
 	if start > len(all) {
 		start = len(all)
 	}
@@ -167,7 +170,7 @@ func (s *Server) chatHistory(w http.ResponseWriter, r *http.Request) {
 	if end < len(all) {
 		cursor = "c" + strconv.Itoa(end)
 		if spec.ChatLoop && page >= 3 {
-			cursor = "c" + strconv.Itoa(chatPageSize) // back to page 2: A, B, A, B, ...
+			cursor = "c" + strconv.Itoa(size) // back to page 2: A, B, A, B, ...
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": all[start:end], "cursor": cursor})
