@@ -25,9 +25,10 @@ type Options struct {
 	// CoverPath is the cover art: a JPEG or PNG (an mp3 also takes others,
 	// converted by ffmpeg; an m4a leaves them out), or "".
 	CoverPath string
-	// Chapters, if set, is called once, when the m4a is finalized after the
-	// last chunk (a speaker timeline is only complete then), and its
-	// chapters go into the file. mp3 files have no chapters.
+	// Chapters, if set, is called once, when the file is finalized after
+	// the last chunk (a speaker timeline is only complete then), and its
+	// chapters go into the file: the m4a's chapter lists, the mp3's ID3
+	// CHAP frames.
 	Chapters func() []Chapter
 	// ExpectedDuration is the sum of the playlist's EXTINF, in seconds; the
 	// audio merged must match it within one AAC frame per chunk. 0 skips
@@ -65,7 +66,7 @@ type Chapter struct {
 
 // Result describes the file Merge wrote.
 type Result struct {
-	Duration float64 // seconds: counted for an m4a, as ffprobe reads an mp3
+	Duration float64 // seconds of audio fed, exact to the AAC frame (an mp3's encoder padding not counted)
 	Size     int64   // bytes
 }
 
