@@ -85,7 +85,7 @@ func WriteTranscript(w io.Writer, cues []Cue) error {
 	bw := bufio.NewWriter(w)
 	prev := "\x00"
 	for i, c := range cues {
-		text := strings.Join(strings.Fields(c.Text), " ") // one line per caption
+		text := oneLine(c.Text) // one line per caption, no control characters
 		if c.Speaker != prev {
 			if i > 0 {
 				bw.WriteString("\n")

@@ -174,3 +174,27 @@ func TestHostileCaptionsStayCues(t *testing.T) {
 		}
 	}
 }
+
+// TestTranscriptLinesEachHaveATime: every caption is one line of the
+// transcript with its own time, whatever its text holds, and no control
+// character reaches it (a terminal would obey them).
+func TestTranscriptLinesEachHaveATime(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTranscript(&b, hostile); err != nil {
+		t.Fatal(err)
+	}
+	line := regexp.MustCompile(`^\[\d\d:\d\d:\d\d\] [^\x00-\x1f\x7f]+$`)
+	n := 0
+	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if l == "" {
+			continue // between speakers
+		}
+		n++
+		if !line.MatchString(l) {
+			t.Errorf("transcript line %q", l)
+		}
+	}
+	if n != len(hostile) {
+		t.Errorf("%d lines for %d captions:\n%s", n, len(hostile), b.String())
+	}
+}
