@@ -593,3 +593,39 @@ print(json.dumps({"length": f.info.length, "chapters": chaps, "titles": titles,
 		t.Errorf("mutagen reads %.3f s, the audio is %.3f s", got.Length, res.Duration)
 	}
 }
+
+// TestMP3ChaptersPast255: a CTOC lists at most 255 chapters (its count is
+// a byte): a longer Space's shortest neighbouring turns are merged, and the
+// CHAP frames still run from 0 to the end of the audio.
+func TestMP3ChaptersPast255(t *testing.T) {
+	var chs []Chapter
+	for i := range 407 {
+		chs = append(chs, Chapter{Start: float64(i) * 10, Title: fmt.Sprintf("turn %d", i)})
+	}
+	p := filepath.Join(t.TempDir(), "tag.id3")
+	if err := os.WriteFile(p, mp3Tag(Tags{Title: "t"}, nil, chs, 4070), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		TOC   int      `json:"toc"`
+		Chaps [][2]int `json:"chaps"`
+	}
+	readers.Python(t, &got, `
+import json, sys
+from mutagen.id3 import ID3
+t = ID3(sys.argv[1])
+print(json.dumps({"toc": len(t.getall("CTOC")[0].child_element_ids),
+                  "chaps": sorted([c.start_time, c.end_time] for c in t.getall("CHAP"))}))
+`, p)
+	if got.TOC != 255 || len(got.Chaps) != 255 {
+		t.Fatalf("CTOC lists %d, %d CHAP frames; want 255", got.TOC, len(got.Chaps))
+	}
+	for i, c := range got.Chaps {
+		if i > 0 && c[0] != got.Chaps[i-1][1] {
+			t.Errorf("chapter %d starts at %d ms, the one before ends at %d", i, c[0], got.Chaps[i-1][1])
+		}
+	}
+	if got.Chaps[0][0] != 0 || got.Chaps[254][1] != 4070000 {
+		t.Errorf("chapters run %d-%d ms, want 0-4070000", got.Chaps[0][0], got.Chaps[254][1])
+	}
+}
