@@ -5,6 +5,9 @@
 package adts
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -125,10 +128,18 @@ func nextCandidate(b []byte, from int) int {
 // around them. When the frames are contiguous (the usual case: junk and tags
 // in front) the result is a sub-slice of b; when tags or junk sit between
 // frames, Clean moves the frames together inside b, so b's contents change.
-// A chunk without any ADTS frame is a bad_playlist error.
+// A chunk without any ADTS frame is a bad_playlist error, and so is one
+// that is not ADTS audio at all (ErrNotADTS): an MPEG-TS stream, or more
+// junk in front than a partial TS packet.
 func Clean(b []byte) ([]byte, error) {
-	first, end, w, count := 0, 0, -1, 0
-	scan(b, func(pos int, h header) {
+	if err := notADTS(b); err != nil {
+		return nil, err
+	}
+	first, end, w, count, lead := 0, 0, -1, 0, -1
+	scanAll(b, func(pos int, h header) {
+		if lead < 0 {
+			lead = pos
+		}
 		switch {
 		case count == 0:
 			first, end = pos, pos+h.length
@@ -142,14 +153,54 @@ func Clean(b []byte) ([]byte, error) {
 			w += copy(b[w:], b[pos:pos+h.length])
 		}
 		count++
+	}, func(pos, _ int) {
+		if lead < 0 {
+			lead = pos
+		}
 	})
 	if count == 0 {
 		return nil, noAudio(b)
+	}
+	if err := tooMuchJunk(b, lead); err != nil {
+		return nil, err
 	}
 	if w >= 0 {
 		end = w
 	}
 	return b[first:end], nil
+}
+
+// ErrNotADTS marks a chunk that is something else than ADTS audio behind
+// tags: fetching it again will not make it audio.
+var ErrNotADTS = errors.New("not ADTS audio")
+
+// tsPacket is the size of an MPEG-TS packet. X's chunks may carry part of
+// one before their first tag (X-FACTS §5), never more.
+const tsPacket = 188
+
+// notADTS refuses an MPEG-TS stream: the sync byte 0x47 at the start of
+// every 188-byte packet. Its PES payloads hold ADTS sync words that a scan
+// for frames would take for audio, with the TS headers read as junk.
+func notADTS(b []byte) error {
+	if len(b) < 2*tsPacket {
+		return nil
+	}
+	for off := 0; off < len(b); off += tsPacket {
+		if b[off] != 0x47 {
+			return nil
+		}
+	}
+	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk is an MPEG-TS stream (%d bytes, 0x47 every %d), not ADTS audio: %w", len(b), tsPacket, ErrNotADTS)
+}
+
+// tooMuchJunk refuses a chunk whose first tag or frame comes after more
+// than one partial TS packet of junk.
+func tooMuchJunk(b []byte, lead int) error {
+	if lead < tsPacket {
+		return nil
+	}
+	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk has %d bytes before its first tag or frame (at most a partial TS packet of %d is junk): %w",
+		lead, tsPacket, fmt.Errorf("%w (starting % x)", ErrNotADTS, head(b)))
 }
 
 // Stats describes the audio in a chunk.
@@ -158,6 +209,22 @@ type Stats struct {
 	Duration   float64 // seconds
 	SampleRate int     // of the first frame
 	Bytes      int     // of ADTS frames
+}
+
+// ShortOf reports whether the audio is short of listed seconds (a
+// playlist's EXTINF; 0 means unknown) by more than rounding explains:
+// more than 10 % and more than two frames. EXTINF is a hint, often rounded
+// or an integer; more audio than listed is never short.
+func (s Stats) ShortOf(listed float64) bool {
+	if listed <= 0 {
+		return false
+	}
+	frame := 0.0
+	if s.SampleRate > 0 {
+		frame = SamplesPerFrame / float64(s.SampleRate)
+	}
+	lack := listed - s.Duration
+	return lack > 0.1*listed && lack > 2*frame
 }
 
 // Inspect returns the Stats of the ADTS frames in b (raw or cleaned).
@@ -174,11 +241,28 @@ func Inspect(b []byte) Stats {
 	return s
 }
 
-// Frames counts the ADTS frames in b (raw or cleaned); no frame is an error.
+// Frames counts the ADTS frames in a raw chunk b; no frame is an error,
+// and so is a chunk that is not ADTS audio (see Clean).
 func Frames(b []byte) (int, error) {
-	s := Inspect(b)
+	if err := notADTS(b); err != nil {
+		return 0, err
+	}
+	s, lead := Stats{}, -1
+	scanAll(b, func(pos int, _ header) {
+		if lead < 0 {
+			lead = pos
+		}
+		s.Frames++
+	}, func(pos, _ int) {
+		if lead < 0 {
+			lead = pos
+		}
+	})
 	if s.Frames == 0 {
 		return 0, noAudio(b)
+	}
+	if err := tooMuchJunk(b, lead); err != nil {
+		return 0, err
 	}
 	return s.Frames, nil
 }
@@ -188,9 +272,13 @@ func Frames(b []byte) (int, error) {
 func Duration(b []byte) float64 { return Inspect(b).Duration }
 
 func noAudio(b []byte) error {
-	head := b
-	if len(head) > 16 {
-		head = head[:16]
+	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk holds no AAC audio (%d bytes, starting % x)", len(b), head(b))
+}
+
+// head is the start of b, for messages.
+func head(b []byte) []byte {
+	if len(b) > 16 {
+		return b[:16]
 	}
-	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk holds no AAC audio (%d bytes, starting % x)", len(b), head)
+	return b
 }
