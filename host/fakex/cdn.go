@@ -165,6 +165,18 @@ func (sp *space) extinf(i int) string {
 	return fmt.Sprintf("%.3f", math.Round(testaudio.Seconds(i)))
 }
 
+// LeanFrames is how many frames SpaceSpec.LeanEvery's chunks lack.
+const LeanFrames = 19
+
+// frameEnd is where the first n ADTS frames of audio end.
+func frameEnd(audio []byte, n int) int {
+	pos := 0
+	for range n {
+		pos += adtsLen(audio[pos:])
+	}
+	return pos
+}
+
 // fault is what goes wrong with one chunk response.
 type fault int
 
@@ -205,7 +217,11 @@ func (s *Server) serveChunk(w http.ResponseWriter, r *http.Request, sp *space, f
 	if every(spec.JunkEvery, seq) {
 		buf.Write(junk)
 	}
-	buf.Write(sp.taggedAudio(seq, s.audio[seq%len(s.audio)]))
+	audio := s.audio[seq%len(s.audio)]
+	if every(spec.LeanEvery, seq) {
+		audio = audio[:frameEnd(audio, testaudio.Frames(seq)-LeanFrames)]
+	}
+	buf.Write(sp.taggedAudio(seq, audio))
 	body := buf.Bytes()
 
 	f := faultNone

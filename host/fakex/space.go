@@ -84,6 +84,9 @@ type SpaceSpec struct {
 	// k-th chunk (chunks k-1, 2k-1, ...), on every request; default 5, as
 	// real chunks carry some; below 0, none.
 	JunkEvery int
+	// LeanEvery makes every k-th chunk hold LeanFrames fewer frames (0.4 s)
+	// than its EXTINF says, on every request: X serving it short.
+	LeanEvery int
 	// FailEvery answers 503 to the first request of every k-th chunk.
 	FailEvery int
 	// ResetEvery resets the connection (TCP RST) halfway through the body of

@@ -62,8 +62,9 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 		}
 	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
-	r.rec = rec               // the library's entry, info file or not
-	rec.Gaps = []record.Gap{} // "gaps": [] says the file is complete
+	rec.Warnings = append([]string(nil), ev.Warnings...) // what the audio lacks (gaps, chunks served short)
+	r.rec = rec                                          // the library's entry, info file or not
+	rec.Gaps = []record.Gap{}                            // "gaps": [] says the file is complete
 	for _, g := range ev.Gaps {
 		rec.Gaps = append(rec.Gaps, record.Gap(g))
 	}
