@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -725,5 +726,19 @@ func TestExtinfModes(t *testing.T) {
 		if junked != 1 {
 			t.Errorf("mode %q: %d of 6 chunks start with junk, want 1 (every 5th by default)", mode, junked)
 		}
+	}
+}
+
+// TestChunksNeedNoFFmpeg: with no ffmpeg on PATH and an empty temp folder
+// (a newcomer's machine, `make demo`), the fake still serves its audio;
+// it used to answer HTTP 500, which looked like X failing.
+func TestChunksNeedNoFFmpeg(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("TMPDIR", t.TempDir())
+	s := start(t, Options{})
+	c := newClient(t, s)
+	audio, n := fetchAll(t, c, c.location(DemoID))
+	if frames, err := adts.Frames(audio); n != 20 || err != nil || frames != int(math.Round(testaudio.Length(20)*testaudio.SampleRate/1024)) {
+		t.Fatalf("%d chunks, %d frames (%v)", n, frames, err)
 	}
 }
