@@ -127,6 +127,19 @@ func TestVerifyAcceptsCompleteStream(t *testing.T) {
 	}
 }
 
+// TestEveryToneIsHeard: all Tones chunks, and the cycle starting again,
+// are heard in the embedded audio (a low bit rate must not cut the highest).
+func TestEveryToneIsHeard(t *testing.T) {
+	ff := ffmpegPath(t)
+	chunks, err := Generate(Tones + 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(context.Background(), ff, writeChunks(t, "all.aac", chunks), Tones+2); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestVerifyRejectsDamage(t *testing.T) {
 	ff, chunks := generate(t)
 	dropped := append(append([][]byte{}, chunks[:7]...), chunks[8:]...)
