@@ -248,8 +248,8 @@ func TestMergeReportsAGapAgainstThePlaylistTotal(t *testing.T) {
 		expected float64
 		missing  float64
 	}{
-		{5, 15, 0},   // 15.040 s against 15.000: more is fine
-		{4, 15, 0},   // short by 2.97 s: less than a chunk, rounding
+		{5, 15, 0}, // 15.040 s against 15.000: more is fine
+		{4, 15, 0}, // short by 2.97 s: less than a chunk, rounding
 		{3, 15, 15 - testaudio.Length(3)},
 	} {
 		out := filepath.Join(t.TempDir(), "out.m4a")
