@@ -62,12 +62,13 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 		}
 	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
-	rec.Warnings = append([]string(nil), ev.Warnings...) // what the audio lacks (gaps, chunks served short)
-	r.rec = rec                                          // the library's entry, info file or not
-	rec.Gaps = []record.Gap{}                            // "gaps": [] says the file is complete
+	r.rec = rec               // the library's entry, info file or not
+	rec.Gaps = []record.Gap{} // "gaps": [] says the file is complete
 	for _, g := range ev.Gaps {
 		rec.Gaps = append(rec.Gaps, record.Gap(g))
 	}
+	// What the audio lacks (gaps, chunks X served short), said in words.
+	rec.Warnings = append([]string(nil), ev.Warnings...)
 	if r.req.Options.NoChapters {
 		rec.Missing = append(rec.Missing, record.Missing{What: "chapters", Why: "not asked for (--no-chapters)"})
 	}
