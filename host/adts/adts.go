@@ -132,17 +132,11 @@ func nextCandidate(b []byte, from int) int {
 // that is not ADTS audio at all (ErrNotADTS): an MPEG-TS stream, or more
 // junk in front than a partial TS packet.
 func Clean(b []byte) ([]byte, error) {
-	if err := notADTS(b); err != nil {
-		return nil, err
-	}
-	first, end, w, count, lead := 0, 0, -1, 0, -1
-	scanAll(b, func(pos int, h header) {
-		if lead < 0 {
-			lead = pos
-		}
+	first, end, w, seen := 0, 0, -1, false
+	_, err := walk(b, func(pos int, h header) {
 		switch {
-		case count == 0:
-			first, end = pos, pos+h.length
+		case !seen:
+			first, end, seen = pos, pos+h.length, true
 		case w < 0 && pos == end: // still contiguous
 			end = pos + h.length
 		default:
@@ -152,6 +146,31 @@ func Clean(b []byte) ([]byte, error) {
 			// w <= pos always, so the copy never overwrites unread frames.
 			w += copy(b[w:], b[pos:pos+h.length])
 		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if w >= 0 {
+		end = w
+	}
+	return b[first:end], nil
+}
+
+// walk is scan for a raw chunk that must be ADTS audio: it calls frame
+// for every frame and returns how many there were, or an error when there
+// is none, or when b is not ADTS audio (notADTS, tooMuchJunk).
+func walk(b []byte, frame func(pos int, h header)) (int, error) {
+	if err := notADTS(b); err != nil {
+		return 0, err
+	}
+	count, lead := 0, -1
+	scanAll(b, func(pos int, h header) {
+		if lead < 0 {
+			lead = pos
+		}
+		if frame != nil {
+			frame(pos, h)
+		}
 		count++
 	}, func(pos, _ int) {
 		if lead < 0 {
@@ -159,15 +178,9 @@ func Clean(b []byte) ([]byte, error) {
 		}
 	})
 	if count == 0 {
-		return nil, noAudio(b)
+		return 0, noAudio(b)
 	}
-	if err := tooMuchJunk(b, lead); err != nil {
-		return nil, err
-	}
-	if w >= 0 {
-		end = w
-	}
-	return b[first:end], nil
+	return count, tooMuchJunk(b, lead)
 }
 
 // ErrNotADTS marks a chunk that is something else than ADTS audio behind
@@ -243,29 +256,7 @@ func Inspect(b []byte) Stats {
 
 // Frames counts the ADTS frames in a raw chunk b; no frame is an error,
 // and so is a chunk that is not ADTS audio (see Clean).
-func Frames(b []byte) (int, error) {
-	if err := notADTS(b); err != nil {
-		return 0, err
-	}
-	s, lead := Stats{}, -1
-	scanAll(b, func(pos int, _ header) {
-		if lead < 0 {
-			lead = pos
-		}
-		s.Frames++
-	}, func(pos, _ int) {
-		if lead < 0 {
-			lead = pos
-		}
-	})
-	if s.Frames == 0 {
-		return 0, noAudio(b)
-	}
-	if err := tooMuchJunk(b, lead); err != nil {
-		return 0, err
-	}
-	return s.Frames, nil
-}
+func Frames(b []byte) (int, error) { return walk(b, nil) }
 
 // Duration returns the seconds of audio in b: 1024 samples per raw data
 // block at each frame's sample rate; 0 when b holds no frame.

@@ -168,15 +168,6 @@ func (sp *space) extinf(i int) string {
 // LeanFrames is how many frames SpaceSpec.LeanEvery's chunks lack.
 const LeanFrames = 19
 
-// frameEnd is where the first n ADTS frames of audio end.
-func frameEnd(audio []byte, n int) int {
-	pos := 0
-	for range n {
-		pos += adtsLen(audio[pos:])
-	}
-	return pos
-}
-
 // fault is what goes wrong with one chunk response.
 type fault int
 
@@ -219,7 +210,8 @@ func (s *Server) serveChunk(w http.ResponseWriter, r *http.Request, sp *space, f
 	}
 	audio := s.audio[seq%len(s.audio)]
 	if every(spec.LeanEvery, seq) {
-		audio = audio[:frameEnd(audio, testaudio.Frames(seq)-LeanFrames)]
+		n, _ := testaudio.FrameEnd(audio, testaudio.Frames(seq)-LeanFrames) // fewer frames than audio holds: no error
+		audio = audio[:n]
 	}
 	buf.Write(sp.taggedAudio(seq, audio))
 	body := buf.Bytes()

@@ -106,15 +106,11 @@ func (c *cdn) list(base string) []Chunk {
 
 // lean drops the last 19 frames (0.4 s) of an ADTS chunk.
 func lean(t *testing.T, chunk []byte) []byte {
-	pos := 0
-	for f := 0; f < testaudio.Frames(0)-19; f++ {
-		h, ok := adts.ParseHeader(chunk[pos:])
-		if !ok {
-			t.Fatalf("frame %d: no ADTS header", f)
-		}
-		pos += h.Length
+	n, err := testaudio.FrameEnd(chunk, testaudio.Frames(0)-19)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return chunk[:pos]
+	return chunk[:n]
 }
 
 // asTS wraps audio in MPEG-TS packets: 188 bytes, sync byte 0x47, a 4-byte

@@ -109,18 +109,28 @@ func Generate(n int) ([][]byte, error) {
 func split(stream []byte, n int) ([][]byte, error) {
 	chunks := make([][]byte, 0, n)
 	pos := 0
-	for c := 0; c < n; c++ {
-		start := pos
-		for range Frames(c) {
-			size, err := adtsFrameLen(stream[pos:])
-			if err != nil {
-				return nil, fmt.Errorf("chunk %d at byte %d: %w", c, pos, err)
-			}
-			pos += size
+	for c := range n {
+		size, err := FrameEnd(stream[pos:], Frames(c))
+		if err != nil {
+			return nil, fmt.Errorf("chunk %d at byte %d: %w", c, pos, err)
 		}
-		chunks = append(chunks, stream[start:pos:pos])
+		chunks = append(chunks, stream[pos:pos+size:pos+size])
+		pos += size
 	}
 	return chunks, nil
+}
+
+// FrameEnd returns where the first n ADTS frames of stream end.
+func FrameEnd(stream []byte, n int) (int, error) {
+	pos := 0
+	for f := range n {
+		size, err := adtsFrameLen(stream[pos:])
+		if err != nil {
+			return 0, fmt.Errorf("frame %d at byte %d: %w", f, pos, err)
+		}
+		pos += size
+	}
+	return pos, nil
 }
 
 // adtsFrameLen returns the length of the ADTS frame at the start of b.

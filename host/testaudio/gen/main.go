@@ -38,7 +38,7 @@ func run(ffmpeg, out, bitrate string) error {
 	for i := range testaudio.Tones {
 		frames += testaudio.Frames(i)
 	}
-	end, err := frameEnd(stream, frames)
+	end, err := testaudio.FrameEnd(stream, frames)
 	if err != nil {
 		return fmt.Errorf("ffmpeg's output: %w", err)
 	}
@@ -86,21 +86,4 @@ func encode(ffmpeg, bitrate string) ([]byte, error) {
 		return nil, fmt.Errorf("run %s: %w: %s", ffmpeg, err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	return stdout.Bytes(), nil
-}
-
-// frameEnd is where the first n ADTS frames of stream end.
-func frameEnd(stream []byte, n int) (int, error) {
-	pos := 0
-	for f := range n {
-		b := stream[pos:]
-		if len(b) < 7 || b[0] != 0xFF || b[1]&0xF6 != 0xF0 {
-			return 0, fmt.Errorf("frame %d at byte %d: no ADTS header", f, pos)
-		}
-		size := int(b[3]&0x03)<<11 | int(b[4])<<3 | int(b[5])>>5
-		if size < 7 || size > len(b) {
-			return 0, fmt.Errorf("frame %d at byte %d: length %d does not fit", f, pos, size)
-		}
-		pos += size
-	}
-	return pos, nil
 }
