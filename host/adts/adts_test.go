@@ -159,22 +159,6 @@ func TestNoAudio(t *testing.T) {
 	}
 }
 
-// asTS wraps audio in MPEG-TS packets: 188 bytes, each a 4-byte header
-// (sync byte 0x47, the PID, a continuity counter) and 184 bytes of payload.
-func asTS(audio []byte) []byte {
-	var out []byte
-	for cc := 0; len(audio) > 0; cc++ {
-		n := min(184, len(audio))
-		pkt := append([]byte{0x47, 0x01, 0x00, 0x10 | byte(cc&15)}, audio[:n]...)
-		for len(pkt) < 188 {
-			pkt = append(pkt, 0xFF)
-		}
-		out = append(out, pkt...)
-		audio = audio[n:]
-	}
-	return out
-}
-
 // TestNotADTS: a chunk that is MPEG-TS throughout holds ADTS sync words in
 // its payloads, and frames small enough to sit whole between two TS
 // headers parse; it is still not ADTS audio with junk. Nor is a chunk with
@@ -184,7 +168,7 @@ func TestNotADTS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := asTS(cat(id3(4, 63, false), chunks[0]))
+	ts := testaudio.TS(cat(id3(4, 63, false), chunks[0]))
 	if Inspect(ts).Frames == 0 {
 		t.Fatal("the TS fixture holds no frame a scan would take: it proves nothing")
 	}

@@ -80,7 +80,7 @@ func (c *cdn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case fault == "lean" || (fault == "leanfirst" && first):
 		body = lean(c.t, body) // all its bytes, but 0.4 s short of audio
 	case fault == "ts":
-		body = asTS(body)
+		body = testaudio.TS(body)
 	case fault == "short" && first:
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		w.Write(body[:len(body)/2]) // the server closes the connection: a cut-off body
@@ -111,22 +111,6 @@ func lean(t *testing.T, chunk []byte) []byte {
 		t.Fatal(err)
 	}
 	return chunk[:n]
-}
-
-// asTS wraps audio in MPEG-TS packets: 188 bytes, sync byte 0x47, a 4-byte
-// header, the audio as payload.
-func asTS(audio []byte) []byte {
-	var out []byte
-	for cc := 0; len(audio) > 0; cc++ {
-		n := min(184, len(audio))
-		pkt := append([]byte{0x47, 0x01, 0x00, 0x10 | byte(cc&15)}, audio[:n]...)
-		for len(pkt) < 188 {
-			pkt = append(pkt, 0xFF)
-		}
-		out = append(out, pkt...)
-		audio = audio[n:]
-	}
-	return out
 }
 
 // TestDownloadTakesEXTINFAsAHint: chunks of 140 to 142 frames listed as

@@ -147,3 +147,20 @@ func adtsFrameLen(b []byte) (int, error) {
 	}
 	return size, nil
 }
+
+// TS wraps audio in MPEG-TS packets, as a chunk that is not ADTS audio
+// would come: 188 bytes each, a 4-byte header (sync byte 0x47, a PID, a
+// continuity counter), then the audio as payload, the last one stuffed.
+func TS(audio []byte) []byte {
+	var out []byte
+	for cc := 0; len(audio) > 0; cc++ {
+		n := min(184, len(audio))
+		pkt := append([]byte{0x47, 0x01, 0x00, 0x10 | byte(cc&15)}, audio[:n]...)
+		for len(pkt) < 188 {
+			pkt = append(pkt, 0xFF)
+		}
+		out = append(out, pkt...)
+		audio = audio[n:]
+	}
+	return out
+}
