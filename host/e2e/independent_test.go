@@ -15,8 +15,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spacekeep/spacekeep/host/fakex"
 	"github.com/spacekeep/spacekeep/host/internal/testbin"
 	"github.com/spacekeep/spacekeep/host/testaudio"
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // TestDownloadFromGroundWeDidNotBuild downloads with the real binary from
@@ -129,4 +131,24 @@ func syncsafe(n int) []byte {
 // pemOf is a DER certificate in PEM, for SSL_CERT_FILE.
 func pemOf(der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// TestAudioShortOfThePlaylistExits17: X serves every chunk 0.4 s short of
+// its EXTINF, twice alike, so the file holds 4 s less than the playlist's
+// 30 s: it is kept, the path printed, the loss said, and the exit status
+// is 17 (saved with gaps), not a failure.
+func TestAudioShortOfThePlaylistExits17(t *testing.T) {
+	const id = "1LeanAllAlong"
+	f := newFixture(t, fakex.Options{}, fakex.SpaceSpec{ID: id, State: fakex.StateEnded, Replayable: true, Chunks: 10, LeanEvery: 1})
+	stdout, stderr, code := f.run("download", "-o", f.out, "--no-captions", id)
+	if code != protocol.ExitIncomplete {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, protocol.ExitIncomplete, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if _, err := os.Stat(lines[len(lines)-1]); err != nil {
+		t.Fatalf("the file is not kept: %v", err)
+	}
+	if !strings.Contains(stderr, "less audio than the playlist lists") || strings.Contains(stderr, "audio is missing") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
 }
