@@ -84,15 +84,6 @@ func TestGenerateShape(t *testing.T) {
 	}
 }
 
-// TestGenerateNeedsNoFFmpeg: the fake x.com and the demo take their audio
-// from here on machines without ffmpeg.
-func TestGenerateNeedsNoFFmpeg(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
-	if c, err := Generate(3); err != nil || len(c) != 3 || len(c[2]) == 0 {
-		t.Fatalf("Generate without ffmpeg: %d chunks, %v", len(c), err)
-	}
-}
-
 func TestFreqDistinct(t *testing.T) {
 	seen := map[float64]int{}
 	for i := range Tones {
