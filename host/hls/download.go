@@ -3,6 +3,7 @@ package hls
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -165,6 +166,7 @@ type result struct {
 	err      error
 	retry    bool // worth another attempt
 	slowDown bool // the server asked us to back off (429/503)
+	short    bool // the chunk held less audio than its EXTINF
 }
 
 func (d *downloader) run(ctx context.Context) error {
@@ -177,6 +179,7 @@ func (d *downloader) run(ctx context.Context) error {
 
 	var pending []int
 	var attempts []int
+	var refetched []bool // chunks already fetched again for being short
 	// take moves the queue's new chunks into pending, or counts them done
 	// when an earlier run left them on disk.
 	take := func() (changed <-chan struct{}, closed bool, err error) {
@@ -188,6 +191,7 @@ func (d *downloader) run(ctx context.Context) error {
 			i := len(d.chunks)
 			d.chunks = append(d.chunks, c)
 			attempts = append(attempts, 0)
+			refetched = append(refetched, false)
 			if n, ok := d.cache.have(c.Name); ok {
 				d.done++
 				d.resumed++
@@ -222,10 +226,10 @@ func (d *downloader) run(ctx context.Context) error {
 			pending = pending[1:]
 			active++
 			wg.Add(1)
-			c, total := d.chunks[idx], len(d.chunks)
+			c, total, again := d.chunks[idx], len(d.chunks), refetched[idx]
 			go func() {
 				defer wg.Done()
-				r := d.fetch(ctx, idx, c, total)
+				r := d.fetch(ctx, idx, c, total, !again)
 				select {
 				case results <- r:
 				case <-ctx.Done():
@@ -267,6 +271,9 @@ func (d *downloader) run(ctx context.Context) error {
 			}
 			if r.slowDown {
 				ctl.backOff()
+			}
+			if r.short {
+				refetched[r.idx] = true
 			}
 			attempts[r.idx]++
 			if !r.retry || attempts[r.idx] >= d.opt.Attempts {
@@ -311,7 +318,11 @@ func (d *downloader) report(active int) {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // fetch downloads one chunk, checks it and stores it under its cache name.
-func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) result {
+// A chunk is proven whole by its bytes: the length served and ADTS frames
+// that parse. Its EXTINF is a hint: more audio is fine; a chunk short of
+// it beyond rounding is fetched once more when refetch is set, and kept
+// as served the second time (the merge notes it for the job's warnings).
+func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, refetch bool) result {
 	if d.opt.Slots != nil {
 		select {
 		case d.opt.Slots <- struct{}{}:
@@ -360,7 +371,19 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	}
 	if _, err := adts.Frames(buf.Bytes()); err != nil {
 		// A CDN error page with status 200 or a damaged body: fetch again.
-		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
+		// Something else than ADTS audio (MPEG-TS) stays what it is.
+		return result{idx: idx, retry: !errors.Is(err, adts.ErrNotADTS), err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
+	}
+	if st := adts.Inspect(buf.Bytes()); st.ShortOf(c.Duration) {
+		if refetch {
+			return result{idx: idx, retry: true, short: true, http2: h2, err: protocol.Errorf(protocol.CodeBadPlaylist,
+				"chunk %d holds %.3f s of audio, less than the %.3f s its playlist lists", idx, st.Duration, c.Duration)}
+		}
+		d.opt.Log.Warn().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+			Msg("chunk served short of its EXTINF again: kept as served")
+	} else if st.Duration > c.Duration+0.5 && c.Duration > 0 {
+		d.opt.Log.Debug().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+			Msg("chunk holds more audio than listed")
 	}
 	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), buf.Bytes()); err != nil {
 		return result{idx: idx, err: err}

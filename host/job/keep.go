@@ -67,6 +67,8 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 	for _, g := range ev.Gaps {
 		rec.Gaps = append(rec.Gaps, record.Gap(g))
 	}
+	// What the audio lacks (gaps, chunks X served short), said in words.
+	rec.Warnings = append([]string(nil), ev.Warnings...)
 	if r.req.Options.NoChapters {
 		rec.Missing = append(rec.Missing, record.Missing{What: "chapters", Why: "not asked for (--no-chapters)"})
 	}

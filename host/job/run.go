@@ -265,9 +265,10 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if err != nil {
 		return protocol.Event{}, err
 	}
+	gaps := append(f.gaps, shortGaps(res)...)
 	done := protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
 		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged,
-		Gaps: f.gaps, Warnings: gapWarnings(f.gaps)}
+		Gaps: gaps, Warnings: append(gapWarnings(f.gaps), shortWarnings(res)...)}
 	r.keepRecord(ctx, opt, final, res.Duration, spk, &done) // captions, transcript, info JSON (keep.go)
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")

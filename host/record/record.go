@@ -77,6 +77,9 @@ type Record struct {
 	// whole list nor the replay could fill); an empty list says the audio
 	// is complete.
 	Gaps []Gap `json:"gaps"`
+	// Warnings are what the download said of the audio in words: gaps,
+	// chunks X served with less audio than its playlist lists.
+	Warnings []string `json:"warnings,omitempty"`
 	// What is missing from the record and why ("captions": "the chat
 	// service answered 503"), so a reader knows absence from failure.
 	Missing []Missing `json:"missing,omitempty"`
