@@ -63,6 +63,9 @@ func (m *Manager) apiClient(c protocol.Cookies, hints *protocol.APIHints, page *
 
 func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	opt := r.options()
+	if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+		return r.keptEvent(p), nil
+	}
 	r.progress(protocol.Event{Stage: protocol.StageResolving})
 	// An mp3 needs ffmpeg: say so before fetching an hour of audio. An m4a is written in Go.
 	if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); opt.Format == merge.FormatMP3 && err != nil {
@@ -109,6 +112,11 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		return protocol.Event{}, err
 	}
 	defer release()
+	// Another process may have kept the Space while this one waited for
+	// its lock (and removed its cache): its file is the answer.
+	if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+		return r.keptEvent(p), nil
+	}
 	cache, err := cacheEntry(r.m.cfg.CacheDir, r.spaceID)
 	if err != nil {
 		return protocol.Event{}, err

@@ -327,7 +327,9 @@ func (k *Keeper) record(_ context.Context, l watch.Live) (string, <-chan struct{
 	if err != nil {
 		k.cfg.Log.Warn().Err(err).Msg("watch: settings unreadable, using defaults")
 	}
-	opts := settings.Fill(protocol.Options{OutputDir: k.cfg.OutputDir}, st)
+	// The record beside the audio, as every mode writes it: the library
+	// can be rebuilt from it (library import).
+	opts := settings.Fill(protocol.Options{OutputDir: k.cfg.OutputDir, WriteInfoJSON: true}, st)
 	if !filepath.IsAbs(opts.OutputDir) {
 		return "", nil, protocol.Errorf(protocol.CodeBadRequest, "output folder must be an absolute path, not %q", opts.OutputDir)
 	}
