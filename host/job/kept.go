@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/spacekeep/spacekeep/host/library"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -43,32 +44,11 @@ func (m *Manager) alreadyKept(ctx context.Context, spaceID string, opt protocol.
 		if !e.Type().IsRegular() || strings.HasPrefix(name, ".") || !strings.EqualFold(filepath.Ext(name), ext) {
 			continue
 		}
-		if carriesID(name, spaceID) {
+		if library.NameCarriesID(name, spaceID) {
 			return filepath.Join(dir, name)
 		}
 	}
 	return ""
-}
-
-// carriesID reports whether name holds id as a word of its own (not part
-// of a longer run of letters and digits).
-func carriesID(name, id string) bool {
-	for from := 0; ; {
-		i := strings.Index(name[from:], id)
-		if i < 0 {
-			return false
-		}
-		i += from
-		end := i + len(id)
-		if (i == 0 || !isAlnum(name[i-1])) && (end == len(name) || !isAlnum(name[end])) {
-			return true
-		}
-		from = i + 1
-	}
-}
-
-func isAlnum(b byte) bool {
-	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 func isRegular(p string) bool {

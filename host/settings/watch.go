@@ -44,6 +44,7 @@ func ValidUserID(id string) bool { return userIDRE.MatchString(id) }
 
 // LoadWatch reads the watch list stored in dir; a missing file is an empty list.
 func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
+	tighten(dir, watchFile)
 	data, err := os.ReadFile(filepath.Join(dir, watchFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []protocol.WatchedHost{}, nil
