@@ -259,12 +259,12 @@ func (k *Keeper) resolve(handle string) string {
 		until := time.Now().Add(watch.DefaultRateWait)
 		var rl *xapi.RateLimitError
 		if errors.As(err, &rl) && rl.RetryAt().After(time.Now()) {
-			until = rl.RetryAt()
+			until = watch.Bound(rl.RetryAt(), time.Now())
 		}
 		k.mu.Lock()
 		k.noResolveUntil = until
 		k.mu.Unlock()
-		k.cfg.Log.Warn().Err(err).Str("handle", handle).Time("retry", until).Msg("watch: cannot resolve the handle")
+		k.cfg.Log.Warn().Err(err).Str("handle", handle).Str("retry", watch.At(until, time.Now())).Msg("watch: cannot resolve the handle")
 		return ""
 	}
 	_, err = k.update(func(l []protocol.WatchedHost) ([]protocol.WatchedHost, error) {
@@ -281,8 +281,9 @@ func (k *Keeper) resolve(handle string) string {
 	return id
 }
 
-// source is the loop's "who is live": one avatar_content request. Only a
-// Space the watched user hosts counts (avatar_content also lists users who
+// source is the loop's "who is live": one avatar_content request. Only the
+// users asked about count (an answer naming others is not trusted), and
+// only a Space the watched user hosts (avatar_content also lists users who
 // speak in someone else's Space).
 func (k *Keeper) source(ctx context.Context, ids []string) (watch.Answer, error) {
 	c, err := k.client()
@@ -299,12 +300,24 @@ func (k *Keeper) source(ctx context.Context, ids []string) (watch.Answer, error)
 			handles[h.ID] = h.Handle
 		}
 	}
+	asked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		asked[id] = true
+	}
 	var out watch.Answer
+	ignored := 0
 	for _, s := range ans.Spaces {
+		if !asked[s.UserID] {
+			ignored++ // X answered about someone not watched: never trusted, never logged one by one
+			continue
+		}
 		if s.CreatorID != "" && s.CreatorID != s.UserID {
 			continue
 		}
 		out.Live = append(out.Live, watch.Live{Host: s.UserID, Handle: handles[s.UserID], Space: s.SpaceID, Title: s.Title})
+	}
+	if ignored > 0 {
+		k.cfg.Log.Debug().Int("ignored", ignored).Int("asked", len(ids)).Msg("watch: avatar_content named users not asked about; ignored")
 	}
 	if ans.Remaining == 0 && !ans.Reset.IsZero() {
 		out.NotBefore = ans.Reset
