@@ -150,11 +150,11 @@ func (k *Keeper) List() ([]protocol.WatchedHost, error) {
 // a session is held, else at the next look that has one.
 func (k *Keeper) Add(ctx context.Context, ref protocol.WatchRef) ([]protocol.WatchedHost, error) {
 	h := protocol.WatchedHost{ID: strings.TrimSpace(ref.ID)}
-	if h.ID != "" && !settings.ValidUserID(h.ID) {
+	if h.ID != "" && !xapi.ValidUserID(h.ID) {
 		return nil, protocol.Errorf(protocol.CodeBadRequest, "%q is not an X user id", h.ID)
 	}
 	if ref.Handle != "" {
-		handle, err := settings.CleanHandle(ref.Handle)
+		handle, err := xapi.ParseHandle(ref.Handle)
 		if err != nil {
 			return nil, err
 		}
