@@ -6,11 +6,8 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/spacekeep/spacekeep/host/record"
 )
@@ -63,40 +60,6 @@ func TestRemoveDeletesOnlyTheSpacesOwnFiles(t *testing.T) {
 	}
 }
 
-// A FIFO named *.info.json is skipped, not opened for a read that never
-// ends; the rest is imported.
-func TestImportSkipsAFIFO(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no FIFOs on Windows")
-	}
-	ctx := context.Background()
-	l := open(t)
-	dir := t.TempDir()
-	writeInfo(t, dir, sample(1, "alice"))
-	if err := syscall.Mkfifo(filepath.Join(dir, "trap.info.json"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	var rep *ImportReport
-	var err error
-	go func() {
-		defer close(done)
-		rep, err = l.Import(ctx, dir)
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		// Let the goroutine go: a writer ends its open.
-		if f, err := os.OpenFile(filepath.Join(dir, "trap.info.json"), os.O_WRONLY, 0); err == nil {
-			f.Close()
-		}
-		t.Fatal("import hangs on a FIFO")
-	}
-	if err != nil || rep.Added != 1 || len(rep.Skipped) != 1 || !strings.Contains(rep.Skipped[0], "trap.info.json") {
-		t.Fatalf("report %+v, %v", rep, err)
-	}
-}
-
 // A cancelled import (SIGINT, SIGTERM) stops at once.
 func TestImportStopsWhenCancelled(t *testing.T) {
 	l := open(t)
@@ -122,45 +85,6 @@ func TestSearchNULIsPlainText(t *testing.T) {
 	if p, err := l.Search(ctx, "borrow\x00checker", Filter{}); err != nil || p.Total != 1 {
 		t.Errorf("NUL as a separator: %d %v", p.Total, err)
 	}
-}
-
-// The library holds titles, people, transcripts and paths: only its owner
-// reads it, also when an older spacekeep made it readable to all.
-func TestLibraryIsPrivate(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no Unix modes on Windows")
-	}
-	dir := filepath.Join(t.TempDir(), "spacekeep")
-	path := filepath.Join(dir, "library.db")
-	check := func(when string) {
-		t.Helper()
-		for p, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
-			if st, err := os.Stat(p); err != nil || st.Mode().Perm() != want {
-				t.Errorf("%s: %s is %v, want %v (%v)", when, p, st.Mode().Perm(), want, err)
-			}
-		}
-		for _, p := range []string{path + "-wal", path + "-shm"} {
-			if st, err := os.Stat(p); err == nil && st.Mode().Perm()&0o077 != 0 {
-				t.Errorf("%s: %s is %v", when, p, st.Mode().Perm())
-			}
-		}
-	}
-	l, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Add(context.Background(), sample(1, "alice"), t.TempDir())
-	check("new")
-	l.Close()
-	os.Chmod(dir, 0o755)
-	os.Chmod(path, 0o644)
-	l, err = Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Add(context.Background(), sample(2, "alice"), t.TempDir())
-	check("reopened")
-	l.Close()
 }
 
 // Every text cell of the CSV is kept from being a formula.
