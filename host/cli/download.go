@@ -135,7 +135,7 @@ func runDownload(env *Env, args []string) int {
 			jsonLine(env.Stdout, final)
 		} else {
 			if !f.quiet {
-				fmt.Fprintf(env.Stderr, "spacekeep: %s (--force downloads it again)\n", oneLine(final.Message))
+				fmt.Fprintf(env.Stderr, "spacekeep: already kept, nothing fetched (--force downloads it again): %s\n", oneLine(final.Path))
 			}
 			fmt.Fprintln(env.Stdout, final.Path)
 		}

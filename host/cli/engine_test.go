@@ -59,6 +59,13 @@ func TestDownloadWritesTheRecordAndKeepsOnce(t *testing.T) {
 		t.Errorf("the kept Space was fetched again (%d chunk requests, then %d)", hits, again)
 	}
 
+	code, stdout, errs = runCmd(ctx, nil, "download", "--json", "-o", out, fakex.DemoID)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	var done struct{ Type, Path, Message string }
+	if code != 0 || json.Unmarshal([]byte(lines[len(lines)-1]), &done) != nil || done.Type != "job.done" || done.Path != path || done.Message == "" {
+		t.Fatalf("--json again: %d %q %s", code, stdout, errs)
+	}
+
 	code, stdout, errs = runCmd(ctx, nil, "download", "-q", "-o", out, "--force", "--no-write-info-json", fakex.DemoID)
 	forced := strings.TrimSpace(stdout)
 	if code != 0 || forced == path || forced == "" {

@@ -61,7 +61,7 @@ func (r *runner) keptEvent(path string) protocol.Event {
 	r.log.Info().Str("path", path).Msg("already kept: not fetched again")
 	ev := protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
 		Path: path, Files: []string{path},
-		Message: "This Space is already kept: " + path + ". Nothing was fetched again."}
+		Message: "This Space is already kept: " + path + ". Nothing was fetched."}
 	if st, err := os.Stat(path); err == nil {
 		ev.Size = st.Size()
 	}
