@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/spacekeep/spacekeep/host/cookiefile"
+	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/naming"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -105,7 +106,7 @@ func runDownload(env *Env, args []string) int {
 	defer m.Close()
 
 	unsub := m.Subscribe(func(ev protocol.Event) {
-		if ev.Type == protocol.TypeJobDone && ev.Message != "" {
+		if job.AlreadyKept(ev) {
 			return // already kept: said below, it is no "Saved" line
 		}
 		events.handle(ev)
@@ -130,7 +131,7 @@ func runDownload(env *Env, args []string) int {
 		}
 		return protocol.ExitCodes[final.Code]
 	}
-	if final.Message != "" { // already kept: nothing fetched
+	if job.AlreadyKept(final) { // nothing fetched
 		if f.json {
 			jsonLine(env.Stdout, final)
 		} else {

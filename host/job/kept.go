@@ -56,12 +56,21 @@ func isRegular(p string) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
+// keptMessage begins the message of the job.done of a Space already kept.
+const keptMessage = "This Space is already kept: "
+
+// AlreadyKept reports whether ev is the job.done of a Space that was
+// already kept: nothing was fetched, ev.Path is the file found.
+func AlreadyKept(ev protocol.Event) bool {
+	return ev.Type == protocol.TypeJobDone && strings.HasPrefix(ev.Message, keptMessage)
+}
+
 // keptEvent is the job.done of a Space already kept: its file, nothing fetched.
 func (r *runner) keptEvent(path string) protocol.Event {
 	r.log.Info().Str("path", path).Msg("already kept: not fetched again")
 	ev := protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
 		Path: path, Files: []string{path},
-		Message: "This Space is already kept: " + path + ". Nothing was fetched."}
+		Message: keptMessage + path + ". Nothing was fetched."}
 	if st, err := os.Stat(path); err == nil {
 		ev.Size = st.Size()
 	}

@@ -33,7 +33,7 @@ func TestAlreadyKeptIsNotFetchedAgain(t *testing.T) {
 	hits := hitsTotal(e.x, fakex.DemoID)
 	e.x.ResetRequests()
 	again := e.download(fakex.DemoID, protocol.Options{})
-	if again.Type != protocol.TypeJobDone || again.Path != first.Path || again.Message == "" {
+	if !AlreadyKept(again) || again.Path != first.Path {
 		t.Fatalf("again: %+v, want done with %s and a message", again, first.Path)
 	}
 	if n := hitsTotal(e.x, fakex.DemoID); n != hits {
@@ -52,7 +52,7 @@ func TestAlreadyKeptIsNotFetchedAgain(t *testing.T) {
 
 	e.m.cfg.Force = true
 	forced := e.download(fakex.DemoID, protocol.Options{})
-	if forced.Type != protocol.TypeJobDone || forced.Path == first.Path || forced.Message != "" {
+	if forced.Type != protocol.TypeJobDone || forced.Path == first.Path || AlreadyKept(forced) {
 		t.Fatalf("forced: %+v", forced)
 	}
 	if n := hitsTotal(e.x, fakex.DemoID); n <= hits {

@@ -24,6 +24,9 @@ const (
 // Announce takes the beacon in dir. ok is false when another watcher holds
 // it (that one is the one shown).
 func Announce(dir string) (b *Beacon, ok bool, err error) {
+	if dir == "" {
+		return nil, false, fmt.Errorf("watch beacon: no folder")
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, false, fmt.Errorf("watch beacon: %w", err)
 	}
@@ -67,6 +70,9 @@ func (b *Beacon) Close() error {
 // Running returns the status a running watcher published in dir; ok is
 // false when none runs.
 func Running(dir string) (status []byte, ok bool) {
+	if dir == "" {
+		return nil, false
+	}
 	f, err := os.OpenFile(filepath.Join(dir, beaconLock), os.O_RDWR, 0)
 	if err != nil {
 		return nil, false
