@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -39,8 +41,10 @@ func TestAlreadyKeptIsNotFetchedAgain(t *testing.T) {
 	if n := hitsTotal(e.x, fakex.DemoID); n != hits {
 		t.Errorf("the kept Space was fetched again: %d chunk requests, then %d", hits, n)
 	}
-	if n := len(e.x.Requests()); n != 0 {
-		t.Errorf("%d requests to X for a kept Space", n)
+	for _, r := range e.x.Requests() {
+		if r.Listener != "api" {
+			t.Errorf("a kept Space made a request beyond the Space's lookup: %s %s", r.Listener, r.Path)
+		}
 	}
 	if m, _ := filepath.Glob(filepath.Join(e.out, "*.m4a")); len(m) != 1 {
 		t.Errorf("files %v", m)
@@ -99,8 +103,9 @@ func TestAlreadyKeptByLibraryOrName(t *testing.T) {
 // Two processes download one Space at once: the second waits for the
 // first, then finds the file kept and fetches no chunk again.
 func TestTwoDownloadsOfOneSpaceFetchOnce(t *testing.T) {
-	e := newEnv(t, fakex.Options{Latency: 20 * time.Millisecond})
-	other := NewManager(Config{APIBase: e.x.APIBase(), CacheDir: e.cache, Log: zerolog.Nop(), WaitForCache: true})
+	e := newEnv(t, fakex.Options{Latency: 20 * time.Millisecond, ConnBandwidth: 100 << 10})
+	var otherLog syncbuf.Buffer
+	other := NewManager(Config{APIBase: e.x.APIBase(), CacheDir: e.cache, Log: zerolog.New(&otherLog), WaitForCache: true})
 	defer other.Close()
 	e.m.cfg.WaitForCache = true
 
@@ -128,10 +133,29 @@ func TestTwoDownloadsOfOneSpaceFetchOnce(t *testing.T) {
 	if err1 != nil || err2 != nil || ev1.Type != protocol.TypeJobDone || ev2.Type != protocol.TypeJobDone {
 		t.Fatalf("%+v %v / %+v %v", ev1, err1, ev2, err2)
 	}
+	if !strings.Contains(otherLog.String(), "waiting for it to finish") || !AlreadyKept(ev2) {
+		t.Errorf("the second did not wait for the first, then find the Space kept: %+v\n%s", ev2, otherLog.String())
+	}
 	if ev2.Path != ev1.Path {
 		t.Errorf("second download wrote %s, the first %s", ev2.Path, ev1.Path)
 	}
 	if n, want := hitsTotal(e.x, fakex.DemoID), chunksOf(t, e.x, fakex.DemoID); n != want {
 		t.Errorf("%d chunk requests for %d chunks", n, want)
+	}
+}
+
+// A file of a Space that is still live may be a recording stopped before
+// its end: starting it again records, it is not "already kept".
+func TestLiveSpaceIsRecordedEvenWithAFile(t *testing.T) {
+	e := liveEnv(t)
+	stopped := filepath.Join(e.out, "On air ["+fakex.LiveID+"].m4a")
+	os.WriteFile(stopped, []byte("a stopped recording"), 0o644)
+	id, _ := e.startLive(4)
+	if err := e.x.EndSpace(fakex.LiveID); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := e.m.Wait(t.Context(), id)
+	if err != nil || ev.Type != protocol.TypeJobDone || AlreadyKept(ev) || ev.Path == stopped {
+		t.Fatalf("the live Space was not recorded: %+v %v", ev, err)
 	}
 }

@@ -63,9 +63,6 @@ func (m *Manager) apiClient(c protocol.Cookies, hints *protocol.APIHints, page *
 
 func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	opt := r.options()
-	if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
-		return r.keptEvent(p), nil
-	}
 	r.progress(protocol.Event{Stage: protocol.StageResolving})
 	// An mp3 needs ffmpeg: say so before fetching an hour of audio. An m4a is written in Go.
 	if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); opt.Format == merge.FormatMP3 && err != nil {
@@ -88,6 +85,13 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		}
 		r.setSpace(sp)
 	}
+	// A replay already kept is not fetched again. A live Space is: a file
+	// of it may be a recording stopped before its end.
+	if sp.Status() != protocol.StatusLive {
+		if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+			return r.keptEvent(p), nil
+		}
+	}
 	if err := sp.Downloadable(); err != nil {
 		return protocol.Event{}, err
 	}
@@ -107,15 +111,17 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	release, err := r.lockCache(ctx)
+	release, waited, err := r.lockCache(ctx)
 	if err != nil {
 		return protocol.Event{}, err
 	}
 	defer release()
 	// Another process may have kept the Space while this one waited for
-	// its lock (and removed its cache): its file is the answer.
-	if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
-		return r.keptEvent(p), nil
+	// its lock (and removed its cache): its file is the answer, live or not.
+	if waited {
+		if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+			return r.keptEvent(p), nil
+		}
 	}
 	cache, err := cacheEntry(r.m.cfg.CacheDir, r.spaceID)
 	if err != nil {
