@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +146,32 @@ func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
 			t.Fatalf("no %s after %v", what, d)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Every mode builds its engine with newEngine: a job.NewManager elsewhere
+// in the command line would be an engine without some of its parts (as
+// `watch run`'s once was, without the library).
+func TestOneEngineConstructor(t *testing.T) {
+	fset := token.NewFileSet()
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || name == "engine.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "NewManager" {
+				t.Errorf("%s: job.NewManager outside engine.go: use newEngine", fset.Position(sel.Pos()))
+			}
+			return true
+		})
 	}
 }
