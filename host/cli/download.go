@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spacekeep/spacekeep/host/cookiefile"
@@ -18,7 +19,7 @@ import (
 
 type downloadFlags struct {
 	out, format, template, cookies, ffmpeg string
-	json, infoJSON, quiet, noWait          bool
+	json, noInfoJSON, quiet, noWait, force bool
 	noCaptions, noChapters                 bool
 	subFormat                              string
 	concurrency                            int
@@ -31,7 +32,13 @@ func (f *downloadFlags) set(fs *flag.FlagSet) {
 	fs.StringVar(&f.cookies, "cookies", "", "Netscape cookies.txt `file` with your x.com auth_token and ct0 (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0; else X is asked as a guest)")
 	fs.StringVar(&f.ffmpeg, "ffmpeg", "", "ffmpeg `path` (default: the one on PATH)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON event per line on stdout")
-	fs.BoolVar(&f.infoJSON, "write-info-json", false, "write the Space's record (what X said, speakers, captions, files) to <file>.info.json")
+	fs.BoolVar(&f.noInfoJSON, "no-write-info-json", false, "do not write the Space's record (what X said, speakers, captions, files) to <file>.info.json")
+	fs.BoolFunc("write-info-json", "write the record (the default; kept for scripts)", func(s string) error {
+		v, err := strconv.ParseBool(s)
+		f.noInfoJSON = !v
+		return err
+	})
+	fs.BoolVar(&f.force, "force", false, "download even when the Space is already kept in the output folder")
 	fs.BoolVar(&f.noCaptions, "no-captions", false, "do not fetch X's captions (<file>.vtt and the <file>.txt transcript)")
 	fs.BoolVar(&f.noChapters, "no-chapters", false, "no speaker chapters in the audio file")
 	fs.StringVar(&f.subFormat, "sub-format", "vtt", "captions `format`: vtt or srt")
@@ -91,19 +98,22 @@ func runDownload(env *Env, args []string) int {
 	}
 	log, closeLog, redact := openLogTo(env, events.logWriter(), consoleLevel, "download")
 	defer closeLog()
-	cacheDir, err := cacheRoot(env)
+	m, err := newEngine(env, engineConfig{Log: log, Secret: redact, FFmpeg: f.ffmpeg, Owner: "spacekeep download",
+		WaitForCache: !f.noWait, Force: f.force})
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: ffmpegOf(env, f.ffmpeg), CacheDir: cacheDir,
-		Secret: redact, Log: log, WaitForCache: !f.noWait, Owner: "spacekeep download",
-		OnDone: libraryHook(env, log)})
 	defer m.Close()
 
-	unsub := m.Subscribe(events.handle)
+	unsub := m.Subscribe(func(ev protocol.Event) {
+		if job.AlreadyKept(ev) {
+			return // already kept: said below, it is no "Saved" line
+		}
+		events.handle(ev)
+	})
 	defer unsub()
 	id, err := m.Start(protocol.DownloadStart{Space: space, Cookies: cookies, Options: protocol.Options{
-		OutputDir: out, Format: f.format, NameTemplate: f.template, Concurrency: f.concurrency, WriteInfoJSON: f.infoJSON,
+		OutputDir: out, Format: f.format, NameTemplate: f.template, Concurrency: f.concurrency, WriteInfoJSON: !f.noInfoJSON,
 		NoCaptions: f.noCaptions, NoChapters: f.noChapters, SubFormat: f.subFormat}})
 	if err != nil {
 		return fail(env, err)
@@ -120,6 +130,17 @@ func runDownload(env *Env, args []string) int {
 			fmt.Fprintf(env.Stderr, "spacekeep: %s\n", oneLine(cliMessage(final, guest)))
 		}
 		return protocol.ExitCodes[final.Code]
+	}
+	if job.AlreadyKept(final) { // nothing fetched
+		if f.json {
+			jsonLine(env.Stdout, final)
+		} else {
+			if !f.quiet {
+				fmt.Fprintf(env.Stderr, "spacekeep: already kept, nothing fetched (--force downloads it again): %s\n", oneLine(final.Path))
+			}
+			fmt.Fprintln(env.Stdout, final.Path)
+		}
+		return exitOK
 	}
 	if !f.json {
 		fmt.Fprintln(env.Stdout, final.Path)

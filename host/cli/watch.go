@@ -15,6 +15,7 @@ import (
 
 	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/nmhost"
+	"github.com/spacekeep/spacekeep/host/watch"
 	"github.com/spacekeep/spacekeep/host/watcher"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -63,20 +64,25 @@ func newKeeper(env *Env, d job.Driver, log zerolog.Logger, secret func(string), 
 			interval = d
 		}
 	}
-	claims := ""
-	if cache, err := cacheRoot(env); err == nil {
-		claims = filepath.Join(cache, ".watch")
-	}
 	return watcher.New(watcher.Config{
 		APIBase:   env.Getenv("SPACEKEEP_API_BASE"),
 		Driver:    d,
-		ClaimDir:  claims,
+		ClaimDir:  watchDir(env),
 		OutputDir: out,
 		Interval:  interval,
 		Where:     where,
 		Secret:    secret,
 		Log:       log,
 	}), nil
+}
+
+// watchDir holds the watchers' shared state: one claim per Space being
+// recorded, and the beacon of a `watch run` (see watch.Beacon).
+func watchDir(env *Env) string {
+	if cache, err := cacheRoot(env); err == nil {
+		return filepath.Join(cache, ".watch")
+	}
+	return ""
 }
 
 func watchEdit(env *Env, verb string, args []string) int {
@@ -207,6 +213,8 @@ func watchStatus(env *Env, args []string) int {
 		if err := json.Unmarshal(got, &st); err != nil {
 			return fail(env, protocol.Errorf(protocol.CodeInternal, "the service's watch status: %w", err))
 		}
+	} else if b, ok := watch.Running(watchDir(env)); ok && json.Unmarshal(b, &st) == nil {
+		// A `watch run` in another terminal.
 	} else {
 		k, _ := newKeeper(env, nil, zerolog.Nop(), nil, "", "", 0)
 		st = k.Status()
@@ -320,12 +328,10 @@ func watchRun(env *Env, args []string) int {
 	}
 	log, closeLog, secret := openLogTo(env, env.Stderr, consoleLevel, "watch")
 	defer closeLog()
-	cacheDir, err := cacheRoot(env)
+	m, err := newEngine(env, engineConfig{Log: log, Secret: secret, FFmpeg: *ffmpeg, Owner: "spacekeep watch run"})
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: ffmpegOf(env, *ffmpeg), CacheDir: cacheDir,
-		Secret: secret, Log: log})
 	defer m.Close()
 	k, _ := newKeeper(env, m, log, secret, "cli", dir, *interval)
 	if err := k.SetSession(c); err != nil {
@@ -375,7 +381,9 @@ func watchRun(env *Env, args []string) int {
 	}()
 	list, _ := k.List()
 	log.Info().Int("hosts", len(list)).Dur("interval", *interval).Msg("watching; Ctrl-C stops")
+	stopBeacon := announceWatch(env, k, log)
 	k.Run(env.Ctx)
+	stopBeacon()
 
 	// Ctrl-C: stop each recording (it keeps what it has) and wait for the files.
 	mu.Lock()
@@ -389,6 +397,47 @@ func watchRun(env *Env, args []string) int {
 	close(printed)
 	<-printerDone
 	return exitOK
+}
+
+// announceWatch shows k's status to `watch status` in other terminals
+// until the returned func is called.
+func announceWatch(env *Env, k *watcher.Keeper, log zerolog.Logger) (stop func()) {
+	b, ok, err := watch.Announce(watchDir(env))
+	if err != nil {
+		log.Debug().Err(err).Msg("watch status will not see this watcher")
+	}
+	if !ok {
+		return func() {}
+	}
+	publish := func() {
+		data, err := json.Marshal(k.Status())
+		if err == nil {
+			err = b.Publish(data)
+		}
+		if err != nil {
+			log.Debug().Err(err).Msg("cannot publish the watcher's status")
+		}
+	}
+	publish()
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				publish()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+		b.Close()
+	}
 }
 
 // startWatcher runs a watcher beside the native session (the browser's host

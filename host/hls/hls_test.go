@@ -16,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/spacekeep/spacekeep/host/adts"
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -335,5 +338,28 @@ func TestControllerFindsTheLinkLimit(t *testing.T) {
 	c.backOff()
 	if c.limit != before/2 {
 		t.Fatalf("backOff went from %d to %d connections, want half", before, c.limit)
+	}
+}
+
+// After a Space ends X answers 404 for minutes: the wait is said once at
+// info, each retry after it at debug.
+func TestPlaylistWaitIsSaidOnce(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) <= 2 {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:3.000,\nchunk_1_0_a.aac\n#EXT-X-ENDLIST\n")
+	}))
+	defer srv.Close()
+	var logs syncbuf.Buffer
+	l := &Loader{Client: srv.Client(), NotFoundPatience: time.Minute, Log: zerolog.New(&logs).Level(zerolog.DebugLevel)}
+	u, _ := url.Parse(srv.URL + "/audio-space/playlist_1.m3u8")
+	if _, _, err := l.Media(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if info, debug := strings.Count(logs.String(), `"level":"info"`), strings.Count(logs.String(), `"level":"debug"`); info != 1 || debug != 1 {
+		t.Errorf("%d info and %d debug lines, want 1 and 1:\n%s", info, debug, logs.String())
 	}
 }

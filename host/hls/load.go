@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -32,6 +33,10 @@ type Loader struct {
 	// resolve against (a CDN may list chunks that live elsewhere).
 	ChunkBase func(playlist *url.URL) *url.URL
 	Log       zerolog.Logger
+
+	// waitSaid is set once a wait for the playlist was logged at info:
+	// after a Space ends X answers 404 for minutes, and one line says so.
+	waitSaid atomic.Bool
 }
 
 // Media loads the media playlist at u. A master playlist is followed to its
@@ -84,7 +89,11 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 			return nil, protocol.NewError(protocol.CodeNetwork, err)
 		}
 		wait := retry.Backoff(attempt, time.Second, 15*time.Second)
-		l.Log.Info().Int("status", status).Dur("wait", wait).Msg("playlist not ready, retrying")
+		if l.waitSaid.CompareAndSwap(false, true) {
+			l.Log.Info().Int("status", status).Msg("waiting for X's servers to serve the playlist (they may answer 404 for a few minutes after a Space ends)")
+		} else {
+			l.Log.Debug().Int("status", status).Dur("wait", wait).Msg("playlist not ready, retrying")
+		}
 		if err := retry.Sleep(ctx, wait); err != nil {
 			return nil, protocol.NewError(protocol.CodeCancelled, err)
 		}

@@ -245,7 +245,8 @@ func TestHostileTitleStaysInsideTheFolder(t *testing.T) {
 	if strings.ContainsAny(name, "/\\\x00<>:\"|?*") || len(name) > 255 {
 		t.Errorf("unsafe file name %q", name)
 	}
-	// The same Space again never overwrites the first file.
+	// The same Space fetched again (--force) never overwrites the first file.
+	e.m.cfg.Force = true
 	ev2 := e.download(fakex.HostileTitleID, protocol.Options{})
 	if ev2.Type != protocol.TypeJobDone || ev2.Path == ev.Path {
 		t.Fatalf("second download: %+v (first at %s)", ev2, ev.Path)

@@ -61,6 +61,12 @@ type Config struct {
 	Owner        string
 	// OnDone, when set, is told of every finished file (the library).
 	OnDone OnDone
+	// Kept, when set, says where a Space is kept (the library): a Space
+	// whose audio is already in the output folder, there or under a name
+	// that carries its id, is not fetched again; its job ends at once with
+	// that file. Force fetches every Space anew (`download --force`).
+	Kept  KeptFunc
+	Force bool
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger

@@ -85,6 +85,13 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		}
 		r.setSpace(sp)
 	}
+	// A replay already kept is not fetched again. A live Space is: a file
+	// of it may be a recording stopped before its end.
+	if sp.Status() != protocol.StatusLive {
+		if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+			return r.keptEvent(p), nil
+		}
+	}
 	if err := sp.Downloadable(); err != nil {
 		return protocol.Event{}, err
 	}
@@ -104,11 +111,18 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	release, err := r.lockCache(ctx)
+	release, waited, err := r.lockCache(ctx)
 	if err != nil {
 		return protocol.Event{}, err
 	}
 	defer release()
+	// Another process may have kept the Space while this one waited for
+	// its lock (and removed its cache): its file is the answer, live or not.
+	if waited {
+		if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+			return r.keptEvent(p), nil
+		}
+	}
 	cache, err := cacheEntry(r.m.cfg.CacheDir, r.spaceID)
 	if err != nil {
 		return protocol.Event{}, err
