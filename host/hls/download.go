@@ -108,7 +108,10 @@ type Options struct {
 	// OnChunk is called with the index of every chunk once it is on disk,
 	// including those found there at the start, so that a merge can follow.
 	OnChunk func(i int)
-	Log     zerolog.Logger
+	// Allow, if set, is asked about every chunk URL before it is fetched,
+	// redirects included; a refused chunk fails the download at once.
+	Allow func(u *url.URL) error
+	Log   zerolog.Logger
 }
 
 // Download fetches every chunk not yet in opt.Dir. It returns nil once all
@@ -140,11 +143,13 @@ func DownloadQueue(ctx context.Context, q *Queue, opt Options) error {
 	defer cache.close()
 	d := &downloader{opt: opt, queue: q, cache: cache, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
 	d.pool, _ = opt.Client.Transport.(*Transport)
+	d.client = guarded(opt.Client, opt.Allow)
 	return d.run(withConnCap(ctx, opt.MaxConns))
 }
 
 type downloader struct {
 	opt     Options
+	client  *http.Client // opt.Client, its redirects checked by opt.Allow
 	queue   *Queue
 	chunks  []Chunk     // taken from the queue so far; only run touches it
 	cache   *cacheIndex // only run touches it
@@ -324,10 +329,16 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	if err != nil {
 		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d has a bad URL: %w", idx, err)}
 	}
+	if err := check(d.opt.Allow, req.URL); err != nil {
+		return result{idx: idx, err: err.(refusal).err}
+	}
 	for k, v := range d.opt.Header {
 		req.Header[k] = v
 	}
-	resp, err := d.opt.Client.Do(req)
+	resp, err := d.client.Do(req)
+	if refused, ok := isRefused(err); ok {
+		return result{idx: idx, err: refused}
+	}
 	if err != nil {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d: %w)", protocol.Messages[protocol.CodeNetwork], idx, retry.ScrubURLError(err))}
 	}

@@ -31,7 +31,10 @@ type Loader struct {
 	// ChunkBase, if set, gives the URL that a media playlist's chunk names
 	// resolve against (a CDN may list chunks that live elsewhere).
 	ChunkBase func(playlist *url.URL) *url.URL
-	Log       zerolog.Logger
+	// Allow, if set, is asked about every URL before it is fetched,
+	// redirects included; a refusal ends the load.
+	Allow func(u *url.URL) error
+	Log   zerolog.Logger
 }
 
 // Media loads the media playlist at u. A master playlist is followed to its
@@ -62,6 +65,9 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 	deadline := time.Now().Add(patience)
 	for attempt := 0; ; attempt++ {
 		body, status, err := l.get(ctx, u)
+		if refused, ok := isRefused(err); ok {
+			return nil, refused
+		}
 		if err == nil {
 			base := u
 			if l.ChunkBase != nil {
@@ -93,6 +99,9 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 
 // get returns the playlist body, or the HTTP status (0 for a network error).
 func (l *Loader) get(ctx context.Context, u *url.URL) (io.Reader, int, error) {
+	if err := check(l.Allow, u); err != nil {
+		return nil, 0, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, 0, fmt.Errorf("build playlist request: %w", err)
@@ -100,8 +109,11 @@ func (l *Loader) get(ctx context.Context, u *url.URL) (io.Reader, int, error) {
 	for k, v := range l.Header {
 		req.Header[k] = v
 	}
-	resp, err := l.Client.Do(req)
+	resp, err := guarded(l.Client, l.Allow).Do(req)
 	if err != nil {
+		if refused, ok := isRefused(err); ok {
+			return nil, 0, refusal{refused}
+		}
 		return nil, 0, fmt.Errorf("fetch playlist: %w", retry.ScrubURLError(err))
 	}
 	defer resp.Body.Close()

@@ -137,7 +137,7 @@ func (r *runner) wholeList(ctx context.Context, q *hls.Queue, merged int, gaps [
 // into tmp. The file with gaps stays in tmp until the new one is checked.
 func (r *runner) remerge(ctx context.Context, opt protocol.Options, sp *xapi.Space, list []hls.Chunk, dir, tmp, cover string) (merge.Result, error) {
 	err := hls.Download(ctx, list, hls.Options{Client: r.m.cfg.CDNClient, Header: xapi.CDNHeader(), Dir: dir,
-		MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log})
+		MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Allow: r.allow, Log: r.log})
 	if err != nil {
 		return merge.Result{}, err
 	}

@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -37,6 +38,8 @@ type runner struct {
 	chatToken string
 	// rec is the finished Space's record (keep.go), for the library.
 	rec *record.Record
+	// allow says which URLs the CDN fetches may go to (xapi's CDN rules).
+	allow func(*url.URL) error
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -97,9 +100,10 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	cdn := xapi.CDNRules()
+	cdn := api.CDN()
+	r.allow = cdn.Allow
 	loader := &hls.Loader{Client: r.m.cfg.CDNClient, Header: cdn.Header, NotFoundPatience: cdn.NotFoundPatience,
-		ChunkBase: cdn.ChunkBase, Log: r.log}
+		ChunkBase: cdn.ChunkBase, Allow: cdn.Allow, Log: r.log}
 	pl, mediaURL, err := loader.Media(ctx, plURL)
 	if err != nil {
 		return protocol.Event{}, err
@@ -171,7 +175,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		err := hls.DownloadQueue(dctx, q, hls.Options{
 			Client: r.m.cfg.CDNClient, Header: xapi.CDNHeader(), Dir: dir,
 			MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
-			OnChunk: arr.arrive,
+			OnChunk: arr.arrive, Allow: r.allow,
 			Progress: func(p hls.Progress) {
 				if live {
 					r.progress(recordEvent(p))

@@ -1,6 +1,7 @@
 package xapi
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/spacekeep/spacekeep/protocol"
@@ -51,5 +52,33 @@ func TestChunkBase(t *testing.T) {
 	u2, _ := PlaylistURL(plain)
 	if got := ChunkBase(u2).String(); got != plain {
 		t.Fatalf("non_transcode changed: %s", got)
+	}
+}
+
+// What may be fetched from the CDN: https, the default port, X's CDN
+// domains; with a test base that is not X's, that base's host too.
+func TestAllowCDN(t *testing.T) {
+	test, _ := url.Parse("http://127.0.0.1:4000")
+	prod, _ := url.Parse("https://x.com")
+	for _, tt := range []struct {
+		u    string
+		base *url.URL
+		ok   bool
+	}{
+		{"https://prod-fastly-us-east-1.video.pscp.tv/a/audio-space/playlist_1.m3u8", nil, true},
+		{"https://prod-fastly-us-east-1.video.pscp.tv:443/a.m3u8", prod, true},
+		{"http://prod-fastly-us-east-1.video.pscp.tv/a.m3u8", prod, false},
+		{"https://prod-fastly-us-east-1.video.pscp.tv:8443/a.m3u8", prod, false},
+		{"https://evil.example/a.m3u8", prod, false},
+		{"https://pscp.tv.evil.example/a.m3u8", prod, false},
+		{"http://127.0.0.1:5000/a.m3u8", test, true},
+		{"http://localhost:5000/a.m3u8", test, false},
+		{"http://x.com:5000/a.m3u8", prod, false},
+		{"http://127.0.0.1:5000/a.m3u8", prod, false},
+	} {
+		u, _ := url.Parse(tt.u)
+		if err := allowCDN(u, tt.base); (err == nil) != tt.ok {
+			t.Errorf("allowCDN(%s, %v) = %v, want ok=%v", tt.u, tt.base, err, tt.ok)
+		}
 	}
 }
