@@ -37,27 +37,14 @@ type Loader struct {
 	Log   zerolog.Logger
 }
 
-// Media loads the media playlist at u. A master playlist is followed to its
-// last variant (the one that holds the whole recording). It returns the
-// playlist and the URL it came from.
+// Media loads the media playlist at u, through masters as Stream does
+// (audio first). It returns the playlist and the URL it came from.
 func (l *Loader) Media(ctx context.Context, u *url.URL) (*playlist.Playlist, *url.URL, error) {
-	for depth := 0; depth < 3; depth++ {
-		pl, err := l.fetch(ctx, u)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !pl.Master {
-			if len(pl.Segments) == 0 {
-				return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "the playlist lists no audio chunks")
-			}
-			return pl, u, nil
-		}
-		if len(pl.Variants) == 0 {
-			return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "the master playlist lists no variants")
-		}
-		u = pl.Variants[len(pl.Variants)-1].URI
+	st, err := l.Stream(ctx, u, false)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "master playlists nest too deeply")
+	return st.Playlist, st.URL, nil
 }
 
 func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, error) {
