@@ -108,6 +108,10 @@ type Options struct {
 	// OnChunk is called with the index of every chunk once it is on disk,
 	// including those found there at the start, so that a merge can follow.
 	OnChunk func(i int)
+	// Store, if set, turns a chunk as served into what is kept on disk, or
+	// refuses it (the chunk is fetched again, as a damaged one is). Nil
+	// keeps the chunk as served once it holds ADTS audio.
+	Store func(chunk []byte) ([]byte, error)
 	// Allow, if set, is asked about every chunk URL before it is fetched,
 	// redirects included; a refused chunk fails the download at once.
 	Allow func(u *url.URL) error
@@ -369,14 +373,19 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	if resp.ContentLength >= 0 && n != resp.ContentLength {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "chunk %d: got %d of %d bytes", idx, n, resp.ContentLength)}
 	}
-	if _, err := adts.Frames(buf.Bytes()); err != nil {
+	keep := buf.Bytes()
+	if d.opt.Store != nil {
+		if keep, err = d.opt.Store(keep); err != nil {
+			return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d: %w", idx, err)}
+		}
+	} else if _, err := adts.Frames(keep); err != nil {
 		// A CDN error page with status 200 or a damaged body: fetch again.
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
 	}
-	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), buf.Bytes()); err != nil {
+	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), keep); err != nil {
 		return result{idx: idx, err: err}
 	}
-	return result{idx: idx, n: n, http2: h2}
+	return result{idx: idx, n: int64(len(keep)), http2: h2} // the size on disk, which a resume checks
 }
 
 // hostPort is the "host:port" a Transport dials for a URL (prefix).

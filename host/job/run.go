@@ -40,6 +40,8 @@ type runner struct {
 	rec *record.Record
 	// allow says which URLs the CDN fetches may go to (xapi's CDN rules).
 	allow func(*url.URL) error
+	// plan is how the chunks are kept and merged (video.go).
+	plan chunkPlan
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -96,7 +98,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		return protocol.Event{}, err
 	}
 	r.chatToken = st.ChatToken
-	plURL, err := xapi.PlaylistURL(st.Location)
+	lists, err := xapi.Playlists(st.Location)
 	if err != nil {
 		return protocol.Event{}, err
 	}
@@ -104,9 +106,24 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	r.allow = cdn.Allow
 	loader := &hls.Loader{Client: r.m.cfg.CDNClient, Header: cdn.Header, NotFoundPatience: cdn.NotFoundPatience,
 		ChunkBase: cdn.ChunkBase, Allow: cdn.Allow, Log: r.log}
-	pl, mediaURL, err := loader.Media(ctx, plURL)
+	if lists.Live() {
+		r.log.Debug().Msg("X names a live window: reading the list of the whole recording instead")
+	}
+	stream, err := loader.Stream(ctx, lists.Whole, r.req.Options.Video)
 	if err != nil {
 		return protocol.Event{}, err
+	}
+	pl, mediaURL := stream.Playlist, stream.URL
+	r.plan = planChunks(stream, r.req.Options.Video)
+	if r.plan.stream != nil {
+		r.log.Info().Str("path", r.plan.stream.Path).Str("codecs", stream.Codecs).Msg("a Space with video")
+	}
+	if r.plan.picture {
+		// The picture is copied by ffmpeg: say so before fetching an hour of video.
+		if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); err != nil {
+			return protocol.Event{}, err
+		}
+		opt.Format = FormatMP4
 	}
 	release, err := r.lockCache(ctx)
 	if err != nil {
@@ -130,7 +147,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	// A live Space: its playlist (the master's last variant) lists every
 	// chunk since the start and grows until the Space ends.
 	r.log.Info().Int("chunks", q.Len()).Msg("recording a live Space")
-	r.whole = wholeRecording(api, loader, sp.MediaKey)
+	r.whole = wholeRecording(api, loader, sp.MediaKey, r.req.Options.Video)
 	follow := func(ctx context.Context) error {
 		return r.follow(ctx, api, loader, mediaURL, pl, q)
 	}
@@ -159,7 +176,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	tmp := filepath.Join(cache, "output."+opt.Format+".part")
 	defer os.Remove(tmp) // a no-op once committed
 
-	dir := filepath.Join(cache, "chunks")
+	dir := filepath.Join(cache, r.plan.dir)
 	live := follow != nil
 	arr := newArrivals()
 	dctx, stopDownload := context.WithCancel(ctx)
@@ -175,7 +192,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		err := hls.DownloadQueue(dctx, q, hls.Options{
 			Client: r.m.cfg.CDNClient, Header: xapi.CDNHeader(), Dir: dir,
 			MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
-			OnChunk: arr.arrive, Allow: r.allow,
+			OnChunk: arr.arrive, Allow: r.allow, Store: r.plan.store,
 			Progress: func(p hls.Progress) {
 				if live {
 					r.progress(recordEvent(p))
@@ -225,28 +242,36 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	var last time.Time
 	merged := 0
 	spk := newSpeakerTrack(sp) // reads each chunk's Hydra tags as the merge takes it (speakers.go)
-	res, err := merge.Merge(ctx, nil, tmp, merge.Options{
-		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
-		Tags: tags(sp), Chapters: r.chapters(spk), // speaker chapters (chapters.go)
-		Source: func(ctx context.Context, i int) (string, float64, error) {
-			if err := arr.wait(ctx, i); err != nil {
-				return "", 0, err
-			}
-			c := q.At(i)
-			merged = i + 1
+	source := func(ctx context.Context, i int) (string, float64, error) {
+		if err := arr.wait(ctx, i); err != nil {
+			return "", 0, err
+		}
+		c := q.At(i)
+		merged = i + 1
+		if !r.plan.picture {
 			spk.chunk(filepath.Join(dir, c.Name))
-			return filepath.Join(dir, c.Name), c.Duration, nil
-		},
-		Progress: func(done, _ int64) {
-			// While chunks arrive the fetch's progress is the news.
-			if !fetched.Load() || time.Since(last) < 200*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			n := q.Len()
-			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: n, ChunksTotal: n, Bytes: done})
-		},
-	})
+		}
+		return filepath.Join(dir, c.Name), c.Duration, nil
+	}
+	var res merge.Result
+	if r.plan.picture {
+		res, err = mergeVideo(ctx, r.m.cfg.FFmpeg, tmp, source, tags(sp), r.chapters(spk))
+	} else {
+		res, err = merge.Merge(ctx, nil, tmp, merge.Options{
+			Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
+			Tags: tags(sp), Chapters: r.chapters(spk), // speaker chapters (chapters.go)
+			Source: source,
+			Progress: func(done, _ int64) {
+				// While chunks arrive the fetch's progress is the news.
+				if !fetched.Load() || time.Since(last) < 200*time.Millisecond {
+					return
+				}
+				last = time.Now()
+				n := q.Len()
+				r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: n, ChunksTotal: n, Bytes: done})
+			},
+		})
+	}
 	stopDownload()
 	arr.result() // the download has returned: nothing writes to the cache any more
 	if err != nil {
