@@ -363,8 +363,8 @@ func (sp *space) location(cdn string) string {
 	case ShapeWrapped:
 		// The real wrapper does not escape the inner URL (url_shapes.txt).
 		return "https://twitter.com/i/live_video_stream/authorized_status/" + sp.hostID + "/LIVE_PUBLIC/" + sp.hash[:15] + "?url=" + replay
-	case ShapeVideo:
-		return dir + "master_dynamic_" + sp.digits + ".m3u8?type=replay"
+	case ShapeVideo, ShapeVideoMaster:
+		return sp.videoLocation(cdn) // video.go
 	case ShapeLive:
 		return dir + "dynamic_playlist.m3u8?type=live"
 	}
