@@ -161,6 +161,9 @@ type SpaceInfo struct {
 	StartedAt  int64  `json:"started_at,omitempty"` // ms since the epoch
 	EndedAt    int64  `json:"ended_at,omitempty"`   // ms since the epoch
 	URL        string `json:"url"`
+	// Video is true for a Space with video (a camera was on): download.start's
+	// video option can keep its picture.
+	Video bool `json:"video,omitempty"`
 }
 
 // Neutral statuses of a Space (SpaceInfo.Status), whatever X calls them.

@@ -40,8 +40,10 @@ type runner struct {
 	rec *record.Record
 	// allow says which URLs the CDN fetches may go to (xapi's CDN rules).
 	allow func(*url.URL) error
-	// plan is how the chunks are kept and merged (video.go).
-	plan chunkPlan
+	// plan is how the chunks are kept and merged (video.go); video says
+	// the Space has a picture, for the events.
+	plan  chunkPlan
+	video atomic.Bool
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -59,6 +61,7 @@ func (r *runner) spaceInfo() *protocol.SpaceInfo {
 		return nil
 	}
 	info := spaceInfo(sp)
+	info.Video = r.video.Load()
 	return &info
 }
 
@@ -116,6 +119,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	pl, mediaURL := stream.Playlist, stream.URL
 	r.plan = planChunks(stream, r.req.Options.Video)
 	if r.plan.stream != nil {
+		r.video.Store(true)
 		r.log.Info().Str("path", r.plan.stream.Path).Str("codecs", stream.Codecs).Msg("a Space with video")
 	}
 	if r.plan.picture {

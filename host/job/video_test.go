@@ -164,3 +164,17 @@ func TestLiveVideoSpaceIsRecordedFromItsStart(t *testing.T) {
 		t.Fatalf("the recording is not every chunk from the first, in order: %v", err)
 	}
 }
+
+// space.info says which Spaces have a picture, for the popup's camera mark.
+func TestSpaceInfoSaysVideo(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	for id, want := range map[string]bool{fakex.VideoID: true, fakex.VideoAudioID: true, fakex.DemoID: false, fakex.LegacyMasterID: false} {
+		info, err := e.m.SpaceInfo(context.Background(), protocol.SpaceQuery{Space: id, Cookies: e.cookies})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Video != want {
+			t.Errorf("%s: video %v, want %v", id, info.Video, want)
+		}
+	}
+}

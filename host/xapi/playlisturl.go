@@ -29,6 +29,15 @@ type Lists struct {
 // lists only its last chunks was rewritten to the list of them all.
 func (l Lists) Live() bool { return l.Follow.String() != l.Whole.String() }
 
+// Video reports whether the lists are those of a Space with video: its
+// lists sit outside /audio-space/, or are masters of masters or the
+// master_dynamic ones of video broadcasts.
+func (l Lists) Video() bool {
+	name := path.Base(l.Follow.Path)
+	return !strings.Contains(l.Follow.Path, "/audio-space/") ||
+		strings.HasPrefix(name, "master_master_") || strings.HasPrefix(name, "master_dynamic_")
+}
+
 // Playlists turns the location X's stream status gives into the lists to
 // fetch: it unwraps authorized_status wrappers and, for a live window
 // (dynamic_playlist.m3u8, or playlist_<n>.m3u8 with ?type=live), names the
