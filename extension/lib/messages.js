@@ -266,6 +266,7 @@ export function checkSpaceInfo(s, where, out) {
     status: [(v) => STATUSES.includes(v), false],
     host_name: [isStr, false], host_handle: [isStr, false], host_id: [isStr, false], avatar_url: [isStr, false],
     started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true],
+    video: [(v) => typeof v === 'boolean', false],
   }, out);
 }
 

@@ -198,6 +198,27 @@ describe('Chromium with the host installed', () => {
     }
   });
 
+  test('a Space with video: a camera mark, and Keep the picture gives an mp4', async () => {
+    const id = '1xVdeoAudQxPm'; // fakex.VideoAudioID: an audio-only variant between two video ones
+    await tab.goto(`https://x.com/i/spaces/${id}`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      await popup.waitFor(`!document.getElementById('space-video').hidden`, { what: 'the camera mark' });
+      assert.equal(await popup.evaluate(`document.getElementById('video-option').hidden`), false, 'the video option is offered');
+      await popup.screenshot(shot('video-space'));
+      await popup.evaluate(`document.getElementById('keep-video').click()`);
+      await popup.evaluate(`document.getElementById('download').click()`);
+      await popup.waitFor(`document.querySelector('#jobs .job.done .job-path[data-path$=".mp4"], #jobs .job.failed')`, { timeout: 90000, what: 'the video job to finish' });
+      const failed = await popup.evaluate(`document.querySelector('#jobs .job.failed .job-error')?.textContent`);
+      assert.ok(!failed, `the job failed: ${failed}\n${hostLog(home)}`);
+      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path[data-path$=".mp4"]').dataset.path`);
+      assert.ok(existsSync(path), `${path} was written`);
+    } finally {
+      await popup.close();
+    }
+  });
+
   test('a Space without a replay: the popup says why, no Download', async () => {
     const id = '1BRKjPnNrzAKw';
     await tab.goto(`https://x.com/i/spaces/${id}`);
