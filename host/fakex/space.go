@@ -109,6 +109,9 @@ type SpaceSpec struct {
 	// whole recording: every media playlist (the master's variant too)
 	// shows only its last LiveWindow chunks until the Space ends.
 	LiveWindow int
+	// VideoNoSound serves a Space with video's MPEG-TS chunks without their
+	// AAC packets (picture only), so that nothing X serves has sound (video.go).
+	VideoNoSound bool
 }
 
 // refTime is the default end of ended Spaces: fixed, so demo file names are stable.

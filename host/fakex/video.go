@@ -45,6 +45,21 @@ var videoVariants = []struct {
 	{"360", `BANDWIDTH=900000,RESOLUTION=640x360,CODECS="avc1.42c01e,mp4a.40.2"`},
 }
 
+// tsAudioPID is the PID ffmpeg gave the AAC of the committed chunks.
+const tsAudioPID = 0x101
+
+// withoutPID drops the 188-byte packets of one PID: what is left is still
+// a valid transport stream, whose PMT names a stream that never comes.
+func withoutPID(ts []byte, pid int) []byte {
+	out := make([]byte, 0, len(ts))
+	for p := 0; p+188 <= len(ts); p += 188 {
+		if int(ts[p+1]&0x1f)<<8|int(ts[p+2]) != pid {
+			out = append(out, ts[p:p+188]...)
+		}
+	}
+	return out
+}
+
 func (sp *space) hasVideo() bool {
 	return sp.spec.PlaylistShape == ShapeVideo || sp.spec.PlaylistShape == ShapeVideoMaster
 }
@@ -127,6 +142,9 @@ func (s *Server) serveVideo(w http.ResponseWriter, r *http.Request, sp *space, d
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return true
+		}
+		if spec.VideoNoSound {
+			data = withoutPID(data, tsAudioPID)
 		}
 		w.Header().Set("Content-Type", "video/mp2t")
 		w.Header().Set("Content-Length", strconv.Itoa(len(data)))

@@ -24,6 +24,17 @@ func isRefused(err error) (error, bool) {
 	return nil, false
 }
 
+// permanent marks a Store error that fetching the chunk again cannot cure.
+type permanent struct{ err error }
+
+func (p permanent) Error() string { return p.err.Error() }
+func (p permanent) Unwrap() error { return p.err }
+
+// Permanent wraps a Store error for a chunk that is whole and readable but
+// holds what can never be used (MPEG-TS without sound): the download fails
+// at once instead of fetching it again.
+func Permanent(err error) error { return permanent{err} }
+
 // check asks allow about u; nil allow allows everything.
 func check(allow func(*url.URL) error, u *url.URL) error {
 	if allow == nil {

@@ -3,6 +3,7 @@ package hls
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -376,7 +377,8 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	keep := buf.Bytes()
 	if d.opt.Store != nil {
 		if keep, err = d.opt.Store(keep); err != nil {
-			return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d: %w", idx, err)}
+			var p permanent
+			return result{idx: idx, retry: !errors.As(err, &p), err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d: %w", idx, err)}
 		}
 	} else if _, err := adts.Frames(keep); err != nil {
 		// A CDN error page with status 200 or a damaged body: fetch again.

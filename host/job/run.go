@@ -146,7 +146,8 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if sp.Status() != protocol.StatusLive || pl.Ended {
 		// A finished playlist: the simple case of a live one.
 		q.Close()
-		return r.fetchAndMerge(ctx, opt, sp, pl.TotalDuration(), q, nil, cache, cover)
+		ev, err := r.fetchAndMerge(ctx, opt, sp, pl.TotalDuration(), q, nil, cache, cover)
+		return ev, r.videoError(err)
 	}
 	// A live Space: its playlist (the master's last variant) lists every
 	// chunk since the start and grows until the Space ends.
@@ -155,7 +156,8 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	follow := func(ctx context.Context) error {
 		return r.follow(ctx, api, loader, mediaURL, pl, q)
 	}
-	return r.fetchAndMerge(ctx, opt, sp, 0, q, follow, cache, cover)
+	ev, err := r.fetchAndMerge(ctx, opt, sp, 0, q, follow, cache, cover)
+	return ev, r.videoError(err)
 }
 
 // options fills the request's empty options from the defaults, then from

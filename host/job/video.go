@@ -54,8 +54,30 @@ func planChunks(st hls.Stream, wantPicture bool) chunkPlan {
 		p.store = checkTS
 		return p
 	}
-	p.dir, p.stream.Path, p.store = "chunks-ts-aac", pathAACFromTS, tsaudio.ADTS
+	p.dir, p.stream.Path, p.store = "chunks-ts-aac", pathAACFromTS, tsAudio
 	return p
+}
+
+// tsAudio keeps the AAC of an MPEG-TS chunk; a chunk without sound fails
+// the download at once: X serves it the same way every time.
+func tsAudio(b []byte) ([]byte, error) {
+	a, err := tsaudio.ADTS(b)
+	if errors.Is(err, tsaudio.ErrNoSound) {
+		return nil, hls.Permanent(err)
+	}
+	return a, err
+}
+
+// videoError says in plain words why a Space with video could not be kept,
+// naming what X served; other errors pass as they are.
+func (r *runner) videoError(err error) error {
+	s := r.plan.stream
+	if err == nil || s == nil || protocol.CodeOf(err) != protocol.CodeBadPlaylist {
+		return err
+	}
+	tried := map[string]string{pathAudioVariant: "its audio-only variant", pathAACFromTS: "the sound of its smallest video variant (X listed no audio-only one)",
+		pathVideo: "its largest video variant"}[s.Path]
+	return protocol.Errorf(protocol.CodeVideoSpace, "This Space has video, and X served no sound spacekeep can read. It tried %s, CODECS %q: %v", tried, s.Codecs, err)
 }
 
 // checkTS keeps an MPEG-TS chunk as served once it holds sound and picture.
@@ -65,7 +87,7 @@ func checkTS(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	if !s.Audio || !s.Video {
-		return nil, protocol.Errorf(protocol.CodeBadPlaylist, "the MPEG-TS chunk lacks sound or picture (audio %v, video %v)", s.Audio, s.Video)
+		return nil, hls.Permanent(fmt.Errorf("the MPEG-TS chunk lacks sound or picture (audio %v, video %v)", s.Audio, s.Video))
 	}
 	return b, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -176,5 +177,30 @@ func TestSpaceInfoSaysVideo(t *testing.T) {
 		if info.Video != want {
 			t.Errorf("%s: video %v, want %v", id, info.Video, want)
 		}
+	}
+}
+
+// Nothing X serves has sound: the failure says so in plain words, naming
+// what X served, at once (refetching a whole TS without sound gives the same).
+func TestVideoSpaceWithoutSoundSaysWhatXServed(t *testing.T) {
+	e := newEnv(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.VideoID, Title: "Silent film", State: fakex.StateEnded, Replayable: true,
+		PlaylistShape: fakex.ShapeVideo, Chunks: fakex.VideoChunks, VideoNoSound: true})
+	ev := e.download(fakex.VideoID, protocol.Options{})
+	if ev.Type != protocol.TypeJobFailed || ev.Code != protocol.CodeVideoSpace {
+		t.Fatalf("got %+v, want failed with video_space", ev)
+	}
+	t.Log(ev.Message)
+	for _, want := range []string{"has video", "avc1.42c01e,mp4a.40.2", "no AAC audio"} {
+		if !strings.Contains(ev.Message, want) {
+			t.Errorf("message %q does not say %q", ev.Message, want)
+		}
+	}
+	for i, hits := range e.x.ChunkHits(fakex.VideoID) {
+		if hits > 1 {
+			t.Errorf("chunk %d fetched %d times", i, hits)
+		}
+	}
+	if entries, _ := os.ReadDir(e.out); len(entries) != 0 {
+		t.Errorf("a failed job left files: %v", entries)
 	}
 }

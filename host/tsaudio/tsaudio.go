@@ -9,12 +9,18 @@ package tsaudio
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 
 	mpeg2 "github.com/yapingcat/gomedia/go-mpeg2"
 
 	"github.com/spacekeep/spacekeep/host/adts"
 	"github.com/spacekeep/spacekeep/protocol"
 )
+
+// ErrNoSound is a whole transport stream without AAC audio: fetching it
+// again gives the same.
+var ErrNoSound = errors.New("no sound")
 
 // packetSize is an MPEG-TS packet's length; every one starts with 0x47.
 const packetSize = 188
@@ -75,7 +81,7 @@ func ADTS(b []byte) ([]byte, error) {
 		if video {
 			what = "video but no AAC audio"
 		}
-		return nil, protocol.Errorf(protocol.CodeBadPlaylist, "the MPEG-TS chunk holds %s", what)
+		return nil, fmt.Errorf("%w: the MPEG-TS chunk holds %s", ErrNoSound, what)
 	}
 	audio := out.Bytes()
 	st := adts.Inspect(audio)
