@@ -46,8 +46,10 @@ func check(allow func(*url.URL) error, u *url.URL) error {
 	return nil
 }
 
-// guarded returns c, or a copy of it (sharing its Transport) whose
+// Guarded returns c, or a copy of it (sharing its Transport) whose
 // redirects are asked about too: a redirect is a fetch of another URL.
+func Guarded(c *http.Client, allow func(*url.URL) error) *http.Client { return guarded(c, allow) }
+
 func guarded(c *http.Client, allow func(*url.URL) error) *http.Client {
 	if allow == nil {
 		return c
