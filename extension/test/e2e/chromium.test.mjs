@@ -209,10 +209,11 @@ describe('Chromium with the host installed', () => {
       await popup.screenshot(shot('video-space'));
       await popup.evaluate(`document.getElementById('keep-video').click()`);
       await popup.evaluate(`document.getElementById('download').click()`);
-      await popup.waitFor(`document.querySelector('#jobs .job.done .job-path[data-path$=".mp4"], #jobs .job.failed')`, { timeout: 90000, what: 'the video job to finish' });
-      const failed = await popup.evaluate(`document.querySelector('#jobs .job.failed .job-error')?.textContent`);
-      assert.ok(!failed, `the job failed: ${failed}\n${hostLog(home)}`);
-      const path = await popup.evaluate(`document.querySelector('#jobs .job.done .job-path[data-path$=".mp4"]').dataset.path`);
+      const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the video job', 90000);
+      assert.equal(j.stage, 'done', `the job failed: ${j.message}\n${hostLog(home)}`);
+      const path = j.path;
+      assert.ok(path.endsWith('.mp4'), `${path}: an mp4`);
+      assert.equal(j.space?.video, true, 'the job says the Space has video');
       assert.ok(existsSync(path), `${path} was written`);
     } finally {
       await popup.close();
