@@ -128,6 +128,13 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 			return protocol.Event{}, err
 		}
 		opt.Format = FormatMP4
+		// The speakers are in the audio-only variant's chunks, if there is
+		// one: its list, for the chapters (a replay's; a live one grows).
+		if sp.Status() != protocol.StatusLive {
+			if a, err := loader.Stream(ctx, lists.Whole, false); err == nil && a.Kind == hls.KindAudio {
+				r.plan.hydra = hls.Chunks(a.Playlist)
+			}
+		}
 	}
 	release, err := r.lockCache(ctx)
 	if err != nil {
@@ -261,7 +268,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	}
 	var res merge.Result
 	if r.plan.picture {
-		res, err = mergeVideo(ctx, r.m.cfg.FFmpeg, tmp, source, tags(sp), r.chapters(spk))
+		res, err = mergeVideo(ctx, r.m.cfg.FFmpeg, tmp, source, tags(sp), cover, r.videoChapters(ctx, spk, filepath.Join(cache, "chunks"), opt))
 	} else {
 		res, err = merge.Merge(ctx, nil, tmp, merge.Options{
 			Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,

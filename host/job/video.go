@@ -1,6 +1,7 @@
 package job
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/merge"
 	"github.com/spacekeep/spacekeep/host/record"
 	"github.com/spacekeep/spacekeep/host/tsaudio"
+	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -38,6 +41,9 @@ type chunkPlan struct {
 	dir     string
 	picture bool // the chunks are MPEG-TS kept whole, for an mp4
 	stream  *record.Stream
+	// hydra, for a picture kept, are the audio-only variant's chunks: their
+	// Hydra tags give the speaker chapters, which MPEG-TS chunks lack.
+	hydra []hls.Chunk
 }
 
 // planChunks decides, from what the loader found, how the chunks are kept.
@@ -80,6 +86,28 @@ func (r *runner) videoError(err error) error {
 	return protocol.Errorf(protocol.CodeVideoSpace, "This Space has video, and X served no sound spacekeep can read. It tried %s, CODECS %q: %v", tried, s.Codecs, err)
 }
 
+// videoChapters returns the picture's chapters: the speaker turns read
+// from the audio-only variant's chunks (fetched into dir for that), or
+// none. Chapters are a nicety: a failure is logged, never the job's.
+func (r *runner) videoChapters(ctx context.Context, spk *speakerTrack, dir string, opt protocol.Options) func() []merge.Chapter {
+	chapters := r.chapters(spk)
+	if chapters == nil || len(r.plan.hydra) == 0 {
+		return chapters
+	}
+	return func() []merge.Chapter {
+		err := hls.Download(ctx, r.plan.hydra, hls.Options{Client: r.m.cfg.CDNClient, Header: xapi.CDNHeader(), Dir: dir,
+			MaxConns: opt.Concurrency, Slots: r.m.slots, Allow: r.allow, Log: r.log})
+		if err != nil {
+			r.log.Warn().Err(err).Msg("no speaker chapters in the video: the audio-only variant could not be read")
+			return nil
+		}
+		for _, c := range r.plan.hydra {
+			spk.chunk(filepath.Join(dir, c.Name))
+		}
+		return chapters()
+	}
+}
+
 // checkTS keeps an MPEG-TS chunk as served once it holds sound and picture.
 func checkTS(b []byte) ([]byte, error) {
 	s, err := tsaudio.Probe(b)
@@ -99,7 +127,7 @@ type videoSource func(ctx context.Context, i int) (path string, extinf float64, 
 // H.264 and AAC (no re-encode) while the chunks arrive, then a second copy
 // adds the tags and chapters (known only at the end) and moves the index
 // to the front. ffprobe then checks both streams and the length.
-func mergeVideo(ctx context.Context, ffmpegPath, out string, src videoSource, tags merge.Tags, chapters func() []merge.Chapter) (merge.Result, error) {
+func mergeVideo(ctx context.Context, ffmpegPath, out string, src videoSource, tags merge.Tags, cover string, chapters func() []merge.Chapter) (merge.Result, error) {
 	var res merge.Result
 	ffmpeg, err := merge.FindFFmpeg(ffmpegPath)
 	if err != nil {
@@ -141,15 +169,39 @@ func mergeVideo(ctx context.Context, ffmpegPath, out string, src videoSource, ta
 	if err := os.WriteFile(meta, []byte(ffmetadata(tags, ch, listed)), 0o600); err != nil {
 		return res, protocol.DiskError("write the video's tags", err)
 	}
-	cmd = exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-y",
-		"-i", raw, "-f", "ffmetadata", "-i", meta, "-map", "0", "-map_metadata", "1", "-map_chapters", "1",
-		"-c", "copy", "-movflags", "+faststart", "-f", "mp4", out)
+	args := []string{"-hide_banner", "-nostats", "-loglevel", "error", "-y",
+		"-i", raw, "-f", "ffmetadata", "-i", meta}
+	if isJPEGOrPNG(cover) {
+		// The host's avatar as cover art, as in the m4a: an attached picture.
+		args = append(args, "-i", cover, "-map", "0:v:0", "-map", "0:a:0", "-map", "2", "-disposition:v:1", "attached_pic")
+	} else {
+		args = append(args, "-map", "0")
+	}
+	args = append(args, "-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", out)
+	cmd = exec.CommandContext(ctx, ffmpeg, args...)
 	stderr.Reset()
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		return res, protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg could not tag the video: %s: %w", lastLine(stderr.String()), err)
 	}
 	return checkVideo(ctx, ffprobe, out, listed)
+}
+
+// isJPEGOrPNG reports whether the file at p is a JPEG or PNG picture,
+// which an mp4 holds as it is.
+func isJPEGOrPNG(p string) bool {
+	if p == "" {
+		return false
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	return bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}) || bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n"))
 }
 
 // feedTS writes every chunk to w in order and returns the seconds listed.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
+	"github.com/spacekeep/spacekeep/host/merge"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -113,18 +114,27 @@ func TestVideoOptionKeepsThePictureAsMP4(t *testing.T) {
 		p := ffprobe(t, ev.Path)
 		var kinds []string
 		for _, s := range p.Streams {
-			kinds = append(kinds, s.CodecType+":"+s.CodecName)
+			if s.CodecType != "data" { // the chapters' text track
+				kinds = append(kinds, s.CodecType+":"+s.CodecName)
+			}
 		}
-		if strings.Join(kinds, " ") != "video:h264 audio:aac" {
-			t.Errorf("%s: streams %v, want H.264 and AAC", id, kinds)
+		if strings.Join(kinds, " ") != "video:h264 audio:aac video:mjpeg" {
+			t.Errorf("%s: streams %v, want H.264, AAC and the cover", id, kinds)
 		}
 		d, _ := strconv.ParseFloat(p.Format.Duration, 64)
 		if want := fakex.VideoChunks * testaudio.ChunkDuration; math.Abs(d-want) > 0.5 {
 			t.Errorf("%s: %.2f s, want %.2f", id, d, want)
 		}
+		if info, err := merge.Probe(context.Background(), "ffprobe", ev.Path); err != nil || !info.HasCover {
+			t.Errorf("%s: no cover art (%v)", id, err)
+		}
 		spec, _ := e.x.Space(id)
 		if p.Format.Tags["title"] != spec.Title || p.Format.Tags["artist"] != "Space Keeper (@spacekeeper)" {
 			t.Errorf("%s: tags %v", id, p.Format.Tags)
+		}
+		// Speaker chapters come from the audio-only variant's Hydra tags, where there is one.
+		if want := map[string]int{fakex.VideoID: 0, fakex.VideoAudioID: 1}[id]; len(p.Chapters) != want {
+			t.Errorf("%s: %d chapters, want %d (as the m4a has)", id, len(p.Chapters), want)
 		}
 		if rec := readRecord(t, ev); rec.Stream == nil || rec.Stream.Path != "video" {
 			t.Errorf("%s: the record says %+v, want the video path", id, rec.Stream)
