@@ -55,7 +55,7 @@ test-e2e: npm build fakex
 	cd $(EXT) && npm run --silent test:e2e
 
 # The fuzz targets, 30 s each: frames from the browser, playlists, chunks, Hydra tags and the chat history from X,
-# and what people type into the library's search.
+# the page's answers the extension relays, MPEG-TS chunks, and what people type into the library's search.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./protocol
@@ -64,6 +64,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseHydraTag$$' -fuzztime $(FUZZTIME) ./host/xapi
 	$(GO) test -run '^$$' -fuzz '^FuzzChatHistory$$' -fuzztime $(FUZZTIME) ./host/xapi
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME) ./host/library
+	$(GO) test -run '^$$' -fuzz '^FuzzPageAnswers$$' -fuzztime $(FUZZTIME) ./host/xapi
+	$(GO) test -run '^$$' -fuzz '^FuzzADTS$$' -fuzztime $(FUZZTIME) ./host/tsaudio
 
 # Speed and memory: chunk cleaning, merging two hours, the host's start, and a
 # 2-hour Space from the fake CDN over a shaped link (see README).

@@ -8,6 +8,7 @@ require (
 	github.com/kardianos/service v1.3.0
 	github.com/mattn/go-isatty v0.0.24
 	github.com/rs/zerolog v1.35.1
+	github.com/yapingcat/gomedia v0.0.0-20240906162731-17feea57090c
 	golang.org/x/sys v0.49.0
 	modernc.org/sqlite v1.62.0
 )

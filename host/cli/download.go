@@ -20,7 +20,7 @@ import (
 type downloadFlags struct {
 	out, format, template, cookies, ffmpeg string
 	json, noInfoJSON, quiet, noWait, force bool
-	noCaptions, noChapters                 bool
+	noCaptions, noChapters, video          bool
 	subFormat                              string
 	concurrency                            int
 }
@@ -41,6 +41,7 @@ func (f *downloadFlags) set(fs *flag.FlagSet) {
 	fs.BoolVar(&f.force, "force", false, "download even when the Space is already kept in the output folder")
 	fs.BoolVar(&f.noCaptions, "no-captions", false, "do not fetch X's captions (<file>.vtt and the <file>.txt transcript)")
 	fs.BoolVar(&f.noChapters, "no-chapters", false, "no speaker chapters in the audio file")
+	fs.BoolVar(&f.video, "video", false, "for a Space with video, keep the picture too: an mp4 (H.264 and AAC copied; needs ffmpeg)")
 	fs.StringVar(&f.subFormat, "sub-format", "vtt", "captions `format`: vtt or srt")
 	fs.BoolVar(&f.quiet, "q", false, "no progress on stderr")
 	fs.IntVar(&f.concurrency, "concurrency", 0, "parallel connections `N` (default: found automatically)")
@@ -114,7 +115,7 @@ func runDownload(env *Env, args []string) int {
 	defer unsub()
 	id, err := m.Start(protocol.DownloadStart{Space: space, Cookies: cookies, Options: protocol.Options{
 		OutputDir: out, Format: f.format, NameTemplate: f.template, Concurrency: f.concurrency, WriteInfoJSON: !f.noInfoJSON,
-		NoCaptions: f.noCaptions, NoChapters: f.noChapters, SubFormat: f.subFormat}})
+		NoCaptions: f.noCaptions, NoChapters: f.noChapters, SubFormat: f.subFormat, Video: f.video}})
 	if err != nil {
 		return fail(env, err)
 	}

@@ -389,4 +389,3 @@ func libServe(env *Env, l *library.Library, args []string) int {
 	}
 	return exitOK
 }
-

@@ -56,6 +56,9 @@ func (s *Server) serveHLS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.waitStall(r.Context(), sp)
+	if s.serveVideo(w, r, sp, dir, file) { // Spaces with video (video.go)
+		return
+	}
 	nonTranscode := dir == sp.dirNonTranscode()
 	if !nonTranscode && dir != sp.dirTranscode() {
 		http.NotFound(w, r)

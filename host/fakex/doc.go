@@ -78,7 +78,8 @@
 //	1kvJpvPLzRqGE  NotStarted  no      -          0       scheduled_start tomorrow, no started_at
 //	1yNGaYdPkErKj  Running     no      live       6+      live: dynamic_playlist window of 4, a new chunk every 3.008 s (the mean)
 //	1mrGmkPkVzAJy  Canceled    no      -          0       cancelled
-//	1DXxyvXnDeOGM  Ended       yes     video      8       master_dynamic_*.m3u8, no audio-space, .ts chunks (audio bytes inside)
+//	1DXxyvXnDeOGM  Ended       yes     video      4       master_dynamic_*.m3u8: two video variants, no audio-only one; real MPEG-TS chunks (video.go)
+//	1xVdeoAudQxPm  Ended       yes     video_master 4     master_master_playlist.m3u8: audio-only variant between two video ones
 //	1zqKVPlQNeAxB  Ended       yes     replay     5       hostile title: ../../etc/passwd, NUL, CON, <>:"|?*, emoji, 300+ chars
 //	1MnGnkpWQAOGO  Ended       yes     wrapped    8       location wrapped in twitter.com/i/live_video_stream/authorized_status/...?url=
 //	1YpKkgBNdmaKj  Ended       yes     tw_prefix  8       tw_playlist_<n>.m3u8 (no playlist_<n>.m3u8 exists)

@@ -130,6 +130,9 @@ type SpaceSpec struct {
 	// whole recording: every media playlist (the master's variant too)
 	// shows only its last LiveWindow chunks until the Space ends.
 	LiveWindow int
+	// VideoNoSound serves a Space with video's MPEG-TS chunks without their
+	// AAC packets (picture only), so that nothing X serves has sound (video.go).
+	VideoNoSound bool
 }
 
 // refTime is the default end of ended Spaces: fixed, so demo file names are stable.
@@ -405,8 +408,8 @@ func (sp *space) location(cdn string) string {
 	case ShapeWrapped:
 		// The real wrapper does not escape the inner URL (url_shapes.txt).
 		return "https://twitter.com/i/live_video_stream/authorized_status/" + sp.hostID + "/LIVE_PUBLIC/" + sp.hash[:15] + "?url=" + replay
-	case ShapeVideo:
-		return dir + "master_dynamic_" + sp.digits + ".m3u8?type=replay"
+	case ShapeVideo, ShapeVideoMaster:
+		return sp.videoLocation(cdn) // video.go
 	case ShapeLive:
 		return dir + "dynamic_playlist.m3u8?type=live"
 	}

@@ -109,7 +109,14 @@ type Options struct {
 	// OnChunk is called with the index of every chunk once it is on disk,
 	// including those found there at the start, so that a merge can follow.
 	OnChunk func(i int)
-	Log     zerolog.Logger
+	// Store, if set, turns a chunk as served into what is kept on disk, or
+	// refuses it (the chunk is fetched again, as a damaged one is). Nil
+	// keeps the chunk as served once it holds ADTS audio.
+	Store func(chunk []byte) ([]byte, error)
+	// Allow, if set, is asked about every chunk URL before it is fetched,
+	// redirects included; a refused chunk fails the download at once.
+	Allow func(u *url.URL) error
+	Log   zerolog.Logger
 }
 
 // Download fetches every chunk not yet in opt.Dir. It returns nil once all
@@ -141,11 +148,13 @@ func DownloadQueue(ctx context.Context, q *Queue, opt Options) error {
 	defer cache.close()
 	d := &downloader{opt: opt, queue: q, cache: cache, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
 	d.pool, _ = opt.Client.Transport.(*Transport)
+	d.client = guarded(opt.Client, opt.Allow)
 	return d.run(withConnCap(ctx, opt.MaxConns))
 }
 
 type downloader struct {
 	opt     Options
+	client  *http.Client // opt.Client, its redirects checked by opt.Allow
 	queue   *Queue
 	chunks  []Chunk     // taken from the queue so far; only run touches it
 	cache   *cacheIndex // only run touches it
@@ -335,10 +344,16 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, ref
 	if err != nil {
 		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d has a bad URL: %w", idx, err)}
 	}
+	if err := check(d.opt.Allow, req.URL); err != nil {
+		return result{idx: idx, err: err.(refusal).err}
+	}
 	for k, v := range d.opt.Header {
 		req.Header[k] = v
 	}
-	resp, err := d.opt.Client.Do(req)
+	resp, err := d.client.Do(req)
+	if refused, ok := isRefused(err); ok {
+		return result{idx: idx, err: refused}
+	}
 	if err != nil {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d: %w)", protocol.Messages[protocol.CodeNetwork], idx, retry.ScrubURLError(err))}
 	}
@@ -369,7 +384,13 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, ref
 	if resp.ContentLength >= 0 && n != resp.ContentLength {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "chunk %d: got %d of %d bytes", idx, n, resp.ContentLength)}
 	}
-	if _, err := adts.Frames(buf.Bytes()); err != nil {
+	keep := buf.Bytes()
+	if d.opt.Store != nil {
+		if keep, err = d.opt.Store(keep); err != nil {
+			var p permanent
+			return result{idx: idx, retry: !errors.As(err, &p), err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d: %w", idx, err)}
+		}
+	} else if _, err := adts.Frames(keep); err != nil {
 		// A CDN error page with status 200 or a damaged body: fetch again.
 		// Something else than ADTS audio (MPEG-TS) stays what it is.
 		return result{idx: idx, retry: !errors.Is(err, adts.ErrNotADTS), err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
@@ -385,10 +406,10 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, ref
 		d.opt.Log.Debug().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
 			Msg("chunk holds more audio than listed")
 	}
-	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), buf.Bytes()); err != nil {
+	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), keep); err != nil {
 		return result{idx: idx, err: err}
 	}
-	return result{idx: idx, n: n, http2: h2}
+	return result{idx: idx, n: int64(len(keep)), http2: h2} // the size on disk, which a resume checks
 }
 
 // hostPort is the "host:port" a Transport dials for a URL (prefix).

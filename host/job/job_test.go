@@ -165,7 +165,6 @@ func TestDownloadRefusesWithClearCodes(t *testing.T) {
 	for id, code := range map[string]protocol.Code{
 		fakex.NoReplayID: protocol.CodeNotReplayable,
 		fakex.CanceledID: protocol.CodeNotReplayable,
-		fakex.VideoID:    protocol.CodeVideoSpace,
 		"1AAAAAAAAAAAA":  protocol.CodeNotFound,
 	} {
 		ev := e.download(id, protocol.Options{})

@@ -62,7 +62,11 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 		}
 	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
-	r.rec = rec               // the library's entry, info file or not
+	r.rec = rec                // the library's entry, info file or not
+	rec.Stream = r.plan.stream // where a Space with video had its sound from (video.go)
+	if r.req.Options.Video && !r.plan.picture {
+		ev.Warnings = append(ev.Warnings, "This Space has no picture: its sound was kept as audio.")
+	}
 	rec.Gaps = []record.Gap{} // "gaps": [] says the file is complete
 	for _, g := range ev.Gaps {
 		rec.Gaps = append(rec.Gaps, record.Gap(g))

@@ -381,5 +381,17 @@ func (m *Manager) SpaceInfo(ctx context.Context, q protocol.SpaceQuery) (protoco
 	if err != nil {
 		return protocol.SpaceInfo{}, fmt.Errorf("look up Space %s: %w", id, err)
 	}
-	return spaceInfo(sp), nil
+	info := spaceInfo(sp)
+	// Whether it has a picture is known from where its recording is: one
+	// more call to X, only for a Space that has a recording.
+	if sp.MediaKey != "" && (sp.Status() == protocol.StatusLive || sp.Downloadable() == nil) {
+		if st, err := c.Status(ctx, sp.MediaKey); err == nil {
+			if lists, err := xapi.Playlists(st.Location); err == nil {
+				info.Video = lists.Video()
+			}
+		} else {
+			m.cfg.Log.Debug().Err(err).Msg("could not ask X where the Space's recording is")
+		}
+	}
+	return info, nil
 }
