@@ -265,9 +265,6 @@ func (d *downloader) run(ctx context.Context) error {
 				ctl.multiplexed(StreamsPerConn)
 			}
 			if r.err == nil {
-				if err := d.cache.record(d.chunks[r.idx].Name, r.n); err != nil {
-					return err
-				}
 				d.done++
 				d.bytes += r.n
 				d.seconds += d.chunks[r.idx].Duration
@@ -407,6 +404,9 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, ref
 			Msg("chunk holds more audio than listed")
 	}
 	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), keep); err != nil {
+		return result{idx: idx, err: err}
+	}
+	if err := d.cache.record(c.Name, int64(len(keep))); err != nil {
 		return result{idx: idx, err: err}
 	}
 	return result{idx: idx, n: int64(len(keep)), http2: h2} // the size on disk, which a resume checks
