@@ -157,7 +157,7 @@ type downloader struct {
 	client  *http.Client // opt.Client, its redirects checked by opt.Allow
 	queue   *Queue
 	chunks  []Chunk     // taken from the queue so far; only run touches it
-	cache   *cacheIndex // only run touches it
+	cache   *cacheIndex // run and its fetches (which record what they store)
 	pool    *Transport  // nil if the client is not one: connections are not known
 	host    string      // "host:port" of the chunks, for pool.OpenConns
 	meter   *meter      // judges concurrency levels
