@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spacekeep/spacekeep/installer"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -49,15 +50,19 @@ func printDoctor(w io.Writer, rep protocol.Doctor) {
 	} else {
 		fmt.Fprintln(w, "Installed host: none (run 'spacekeep install')")
 	}
+	var absent []string
 	for _, b := range rep.Browsers {
 		switch {
 		case !b.Found && !b.Registered:
-			fmt.Fprintf(w, "%s: not found\n", b.Name)
+			absent = append(absent, b.Name) // one line for all of them, below
 		case b.Problem != "":
 			fmt.Fprintf(w, "%s: %s\n", b.Name, b.Problem)
 		default:
 			fmt.Fprintf(w, "%s: ok (%s)\n", b.Name, b.Manifest)
 		}
+	}
+	if len(absent) > 0 {
+		fmt.Fprintf(w, "Also looked for (not on this computer): %s\n", strings.Join(absent, ", "))
 	}
 	switch {
 	case rep.FFmpeg.Problem != "":
