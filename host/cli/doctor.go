@@ -34,7 +34,7 @@ func runDoctor(env *Env, args []string) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)
 	} else {
-		printDoctor(env.Stdout, rep)
+		printDoctor(env.Stdout, rep, serviceSummary(env))
 	}
 	if !rep.OK {
 		return exitError
@@ -42,8 +42,9 @@ func runDoctor(env *Env, args []string) int {
 	return exitOK
 }
 
-// printDoctor says the report in plain words, one line per browser.
-func printDoctor(w io.Writer, rep protocol.Doctor) {
+// printDoctor says the report in plain words, one line per browser found,
+// and svc, the line on the background service.
+func printDoctor(w io.Writer, rep protocol.Doctor, svc string) {
 	fmt.Fprintf(w, "spacekeep %s on %s\n", rep.Version, rep.OS)
 	if rep.Executable != "" {
 		fmt.Fprintf(w, "Installed host: %s\n", rep.Executable)
@@ -69,6 +70,9 @@ func printDoctor(w io.Writer, rep protocol.Doctor) {
 		fmt.Fprintf(w, "ffmpeg: %s\n", rep.FFmpeg.Problem)
 	default:
 		fmt.Fprintf(w, "ffmpeg: %s (%s), used for mp3 only\n", rep.FFmpeg.Path, rep.FFmpeg.Version)
+	}
+	if svc != "" {
+		fmt.Fprintf(w, "Background service: %s\n", svc)
 	}
 	if rep.LogFile != "" {
 		fmt.Fprintf(w, "Log file: %s\n", rep.LogFile)

@@ -49,8 +49,8 @@ func TestDoctorPlainWords(t *testing.T) {
 		{Name: "Firefox", Found: true, Problem: "not registered: run 'spacekeep install'."},
 		{Name: "Opera"},
 		{Name: "Vivaldi"},
-	}, FFmpeg: protocol.DoctorFFmpeg{Problem: "ffmpeg was not found."}, Problems: []string{"a", "b"}})
-	for _, want := range []string{"Chromium: ok (/m.json)", "Firefox: not registered", "Also looked for (not on this computer): Opera, Vivaldi\n", "ffmpeg: ffmpeg was not found.", "2 problem(s):"} {
+	}, FFmpeg: protocol.DoctorFFmpeg{Problem: "ffmpeg was not found."}, Problems: []string{"a", "b"}}, "not installed")
+	for _, want := range []string{"Chromium: ok (/m.json)", "Firefox: not registered", "Also looked for (not on this computer): Opera, Vivaldi\n", "ffmpeg: ffmpeg was not found.", "Background service: not installed\n", "2 problem(s):"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("lacks %q:\n%s", want, buf.String())
 		}
