@@ -4,7 +4,7 @@
 // a page at a time, so it stays quick with thousands of Spaces.
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
-import { describeError } from './lib/errors.js';
+import { errorMessage } from './lib/errors.js';
 import { formatDuration } from './lib/format.js';
 
 localize(document);
@@ -23,7 +23,7 @@ const call = (type, payload) => ui.call('library', { type, payload });
 function errorText(e) {
   const code = e?.code ?? 'internal';
   if (e?.message && ['disk', 'bad_request', 'internal', 'unknown_type'].includes(code)) return e.message;
-  return describeError(code, e?.message).message;
+  return errorMessage(code, e?.message);
 }
 
 /** @param {any} e */

@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(process.argv[2] ?? join(root, '..', 'dist'));
-const INCLUDE = ['manifest.json', 'background.js', 'content', 'popup.html', 'popup.js', 'popup.css', 'options.html', 'options.js', 'options.css', 'library.html', 'library.js', 'library.css', 'lib', '_locales', 'icons'];
+const INCLUDE = ['manifest.json', 'background.js', 'content', 'popup.html', 'popup.js', 'popup.css', 'options.html', 'options.js', 'options.css', 'library.html', 'library.js', 'library.css', 'install.html', 'install.js', 'install.css', 'lib', '_locales', 'icons'];
 
 /** @param {string} p @returns {string[]} */
 function walk(p) {
