@@ -101,6 +101,9 @@ func writePackages(c config, arch string, readme, license []byte) ([]string, err
 			return nil, err
 		}
 		name := pkger.ConventionalFileName(info)
+		if format == "deb" { // the name the install page gives: no Debian revision
+			name = DebName(c.version, arch)
+		}
 		var buf bytes.Buffer
 		if err := pkger.Package(info, &buf); err != nil {
 			return nil, fmt.Errorf("%s: %w", format, err)
@@ -137,3 +140,7 @@ func completions(c config, tmp string) (map[string]files.Contents, error) {
 	}
 	return out, nil
 }
+
+// DebName is the .deb's file name, as the extension's install page says it
+// (extension/lib/install.js).
+func DebName(version, arch string) string { return "spacekeep_" + version + "_" + arch + ".deb" }
