@@ -1,6 +1,6 @@
 // Packs the extension: dist/spacekeep-chrome.zip and dist/spacekeep-firefox.xpi
 // (at the top of the repo). Each gets a manifest trimmed for its browser:
-// Chrome's without browser_specific_settings and background.scripts,
+// Chrome's (the Web Store's) without key, browser_specific_settings and background.scripts,
 // Firefox's without key and background.service_worker. Deterministic: files
 // sorted, fixed timestamps. No dependencies (zlib's raw deflate + a small zip writer).
 //   node scripts/pack.mjs [outDir]
@@ -24,6 +24,8 @@ const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 
 function chromeManifest() {
   const m = structuredClone(manifest);
+  // The Web Store refuses a key: it keeps the id of the key.pem sent with the first upload.
+  delete m.key;
   delete m.browser_specific_settings;
   delete m.background.scripts;
   return m;

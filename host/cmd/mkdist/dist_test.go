@@ -148,7 +148,7 @@ func TestDist(t *testing.T) {
 			if bytes.Contains(members[top+p.Exe()], []byte(repoRoot)) {
 				t.Errorf("%s/%s: the binary holds the build folder %s", p.OS, p.Arch, repoRoot)
 			}
-			if !bytes.Contains(members[top+"INSTALL.txt"], []byte("spacekeep install")) {
+			if !bytes.Contains(members[top+"INSTALL.txt"], []byte(p.Exe()+" install")) {
 				t.Errorf("%s/%s: INSTALL.txt:\n%s", p.OS, p.Arch, members[top+"INSTALL.txt"])
 			}
 		}
