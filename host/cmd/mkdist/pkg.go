@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 
 	"github.com/goreleaser/nfpm/v2"
 	_ "github.com/goreleaser/nfpm/v2/deb" // registers the deb packager
@@ -71,6 +74,14 @@ func writePackages(c config, arch string, readme, license []byte) ([]string, err
 			return nil, err
 		}
 	}
+	preinst, err := put("preinst", preinstScript(contents))
+	if err != nil {
+		return nil, err
+	}
+	postrm, err := put("postrm", []byte(postrmScript))
+	if err != nil {
+		return nil, err
+	}
 	var names []string
 	for _, format := range []string{"deb", "rpm"} {
 		info := &nfpm.Info{
@@ -89,6 +100,7 @@ func writePackages(c config, arch string, readme, license []byte) ([]string, err
 			Overridables: nfpm.Overridables{
 				Contents:   append(append(files.Contents{}, contents...), byPackager[format]...),
 				Recommends: []string{"ffmpeg"},
+				Scripts:    nfpm.Scripts{PreInstall: preinst, PostRemove: postrm},
 				RPM:        nfpm.RPM{BuildHost: "spacekeep", Group: "Applications/Internet", Summary: "Keeps X (Twitter) Spaces"},
 			},
 		}
@@ -144,3 +156,49 @@ func completions(c config, tmp string) (map[string]files.Contents, error) {
 // DebName is the .deb's file name, as the extension's install page says it
 // (extension/lib/install.js).
 func DebName(version, arch string) string { return "spacekeep_" + version + "_" + arch + ".deb" }
+
+// stateBefore is where preinst notes which of the package's folders were
+// there before it.
+const stateBefore = "/var/lib/spacekeep-package/dirs-before"
+
+// preinstScript notes, on a first install (deb "install", rpm 1), which
+// folders of the package exist already: dpkg and rpm remove every empty
+// folder a package holds when it goes, /etc/opt included, though that one
+// was there before (no package owns it on Debian).
+func preinstScript(contents files.Contents) []byte {
+	seen := map[string]bool{}
+	var dirs []string
+	for _, c := range contents {
+		for d := path.Dir(c.Destination); d != "/" && !seen[d]; d = path.Dir(d) {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	slices.Sort(dirs)
+	return []byte(`#!/bin/sh
+set -e
+case "$1" in install|1)
+  mkdir -p ` + path.Dir(stateBefore) + `
+  : > ` + stateBefore + `
+  for d in ` + strings.Join(dirs, " ") + `; do
+    if [ -d "$d" ]; then echo "$d" >> ` + stateBefore + `; fi
+  done ;;
+esac
+exit 0
+`)
+}
+
+// postrmScript puts back, on removal (deb "remove"/"purge", rpm 0), the
+// folders that were there before the package and that the removal took.
+const postrmScript = `#!/bin/sh
+set -e
+f=` + stateBefore + `
+case "$1" in remove|purge|0)
+  if [ -f "$f" ]; then
+    while read -r d; do [ -d "$d" ] || mkdir -p "$d"; done < "$f"
+    rm -f "$f"
+    rmdir "$(dirname "$f")" 2>/dev/null || true
+  fi ;;
+esac
+exit 0
+`
