@@ -6,7 +6,7 @@
 // (library.serve), with the speaker turns and the transcript beside it.
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
-import { describeError } from './lib/errors.js';
+import { errorMessage } from './lib/errors.js';
 import { formatDuration } from './lib/format.js';
 import { api } from './lib/api.js';
 import { indexAt, speakerLabel, speakerHue, audioURL, clampTime, remember, toContinue, POSITIONS_KEY } from './lib/player.js';
@@ -27,7 +27,7 @@ const call = (type, payload) => ui.call('library', { type, payload });
 function errorText(e) {
   const code = e?.code ?? 'internal';
   if (e?.message && ['disk', 'bad_request', 'internal', 'unknown_type'].includes(code)) return e.message;
-  return describeError(code, e?.message).message;
+  return errorMessage(code, e?.message);
 }
 
 /** @param {any} e */

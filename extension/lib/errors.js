@@ -71,6 +71,16 @@ export function describeError(code, hostMessage) {
 }
 
 /**
+ * The whole message for a page that shows text only (the library, the
+ * options): the words and, when there is one, the command they end with.
+ * @param {string} code @param {string} [hostMessage]
+ */
+export function errorMessage(code, hostMessage) {
+  const view = describeError(code, hostMessage);
+  return view.command ? `${view.message} ${view.command}` : view.message;
+}
+
+/**
  * The code for a native-port disconnect message (Chrome: runtime.lastError,
  * Firefox: port.error).
  * @param {string | undefined} msg

@@ -57,6 +57,7 @@ test('pack writes a Chrome zip and a Firefox xpi with per-browser manifests', ()
     assert.equal(buf.readUInt32LE(0), 0x04034b50, `${f} is a zip`);
     assert.ok(buf.includes(Buffer.from('manifest.json')));
     assert.ok(buf.includes(Buffer.from('lib/native.js')));
+    assert.ok(buf.includes(Buffer.from('install.html')), `${f} holds the install page`);
     assert.ok(!buf.includes(Buffer.from('test/')), `${f} holds no tests`);
   }
 });
