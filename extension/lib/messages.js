@@ -326,6 +326,8 @@ function checkLibraryItem(it, where, out) {
   fields(it, where, {
     id: [(v) => isStr(v) && v !== '', true], title: [isStr, true], host: [isStr, true], state: [isStr, true],
     duration_s: [isNum, true], files: [(v) => Array.isArray(v) && v.every(isStr), true],
+    listener_curve: [(v) => Array.isArray(v) && v.every((p) => isObj(p) && isNum(p.t_s) && isCount(p.count)), false],
+    peak_listeners: [isCount, false],
   }, out);
 }
 

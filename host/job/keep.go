@@ -62,6 +62,7 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 		}
 	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
+	rec.ListenerCurve = r.listeners.curve()
 	r.rec = rec               // the library's entry, info file or not
 	rec.Gaps = []record.Gap{} // "gaps": [] says the file is complete
 	for _, g := range ev.Gaps {

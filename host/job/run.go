@@ -35,6 +35,8 @@ type runner struct {
 	whole wholeFunc
 	// chatToken opens the chat service, for the captions (keep.go).
 	chatToken string
+	// listeners is the live listener count over a live recording.
+	listeners listenerCurve
 	// rec is the finished Space's record (keep.go), for the library.
 	rec *record.Record
 }
