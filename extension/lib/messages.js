@@ -12,6 +12,7 @@ export const REQUEST_TYPES = /** @type {const} */ ([
   'settings.get', 'settings.set', 'doctor', 'ping', 'space.info',
   ...LIBRARY_TYPES,
   'watch.list', 'watch.add', 'watch.remove', 'watch.status', 'watch.session',
+  'spaces.search',
 ]);
 export const EVENT_TYPES = /** @type {const} */ (['job.progress', 'job.done', 'job.failed', 'watch.live']);
 export const STAGES = /** @type {const} */ (['queued', 'resolving', 'fetching', 'merging', 'done', 'failed']);
@@ -141,6 +142,13 @@ const PAYLOAD_CHECKS = {
   'watch.add': (p, out) => checkWatchRef(p, 'payload', out),
   'watch.remove': (p, out) => checkWatchRef(p, 'payload', out),
   'watch.session': (p, out) => checkCookies(p, 'payload', out),
+  'spaces.search': (p, out) => {
+    fields(p, 'payload', {
+      query: [(v) => isStr(v) && v.trim() !== '' && v.length <= 200, true],
+      filter: [(v) => v === '' || v === 'live' || v === 'upcoming', false], cookies: [isObj, false], browser: [isObj, false],
+    }, out);
+    if (isObj(p)) checkSession(p, out);
+  },
 };
 
 /** @param {any} p @param {string[]} out */
@@ -311,6 +319,16 @@ const RESULT_CHECKS = {
     speakers: [Array.isArray, true], title_words: [Array.isArray, true], topics: [Array.isArray, true], months: [Array.isArray, true],
   }, out),
   'library.remove': (r, out) => fields(r, 'result', { removed: [(v) => Array.isArray(v) && v.every(isStr), true] }, out),
+  'spaces.search': (r, out) => {
+    fields(r, 'result', { items: [Array.isArray, true] }, out);
+    if (isObj(r) && Array.isArray(r.items)) {
+      r.items.forEach((it, i) => fields(it, `result.items[${i}]`, {
+        id: [(v) => isStr(v) && v !== '', true], title: [isStr, true], url: [isStr, true], host: [isStr, true],
+        state: [(v) => STATUSES.includes(v), true], replayable: [(v) => typeof v === 'boolean', true],
+        live_listeners: [isCount, false], host_id: [isStr, false],
+      }, out));
+    }
+  },
   'watch.list': (r, out) => checkWatchList(r, 'result', out),
   'watch.add': (r, out) => checkWatchList(r, 'result', out),
   'watch.remove': (r, out) => checkWatchList(r, 'result', out),
