@@ -158,6 +158,8 @@ type SpaceInfo struct {
 	StartedAt  int64  `json:"started_at,omitempty"` // ms since the epoch
 	EndedAt    int64  `json:"ended_at,omitempty"`   // ms since the epoch
 	URL        string `json:"url"`
+	// Listeners is X's live listener count while the Space is live.
+	Listeners int `json:"live_listeners,omitempty"`
 }
 
 // Neutral statuses of a Space (SpaceInfo.Status), whatever X calls them.

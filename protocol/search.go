@@ -1,15 +1,43 @@
 package protocol
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Finding Spaces (extension → host): X's own Space search, and the states
 // of the Spaces an x.com page shows. See PROTOCOL.md, "Finding Spaces".
 const (
 	TypeSpacesSearch = "spaces.search" // payload SpacesSearch → result SpacesFound
+	TypePageSpaces   = "page.spaces"   // payload PageSpacesQuery → result PageSpaces
 )
 
-// CapSearch is announced in hello when the host answers spaces.search.
-const CapSearch = "search"
+// Limits of page.spaces: what one request may carry.
+const (
+	MaxPageAnswers = 20
+	MaxPageLinks   = 1000
+)
+
+// PageSpacesQuery is what an x.com page showed: X's answers to the page's
+// own requests (timelines, as JSON) and the Space links in the page.
+// Untrusted: the host keeps at most MaxPageAnswers answers and
+// MaxPageLinks links, and at most 200 valid ids.
+type PageSpacesQuery struct {
+	Answers []json.RawMessage `json:"answers,omitempty"`
+	Links   []string          `json:"links,omitempty"`
+}
+
+// PageSpaces are the Space ids a page shows, in order, each once.
+type PageSpaces struct {
+	IDs []string `json:"ids"`
+}
+
+// CapSearch is announced in hello when the host answers spaces.search;
+// CapPageSpaces when it answers page.spaces.
+const (
+	CapSearch     = "search"
+	CapPageSpaces = "page.spaces"
+)
 
 // Search filters: every Space X finds, the live ones, the scheduled ones.
 const (

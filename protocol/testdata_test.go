@@ -71,6 +71,8 @@ var examples = map[string]struct {
 	"spaces.search.request.json":           {"request", func() any { return new(SpacesSearch) }},
 	"spaces.search.reply.json":             {"reply", func() any { return new(SpacesFound) }},
 	"spaces.search.unavailable.reply.json": {"reply", nil},
+	"page.spaces.request.json":             {"request", func() any { return new(PageSpacesQuery) }},
+	"page.spaces.reply.json":               {"reply", func() any { return new(PageSpaces) }},
 }
 
 func strict(t *testing.T, data []byte, v any) {

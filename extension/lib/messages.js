@@ -12,7 +12,7 @@ export const REQUEST_TYPES = /** @type {const} */ ([
   'settings.get', 'settings.set', 'doctor', 'ping', 'space.info',
   ...LIBRARY_TYPES,
   'watch.list', 'watch.add', 'watch.remove', 'watch.status', 'watch.session',
-  'spaces.search',
+  'spaces.search', 'page.spaces',
 ]);
 export const EVENT_TYPES = /** @type {const} */ (['job.progress', 'job.done', 'job.failed', 'watch.live']);
 export const STAGES = /** @type {const} */ (['queued', 'resolving', 'fetching', 'merging', 'done', 'failed']);
@@ -142,6 +142,10 @@ const PAYLOAD_CHECKS = {
   'watch.add': (p, out) => checkWatchRef(p, 'payload', out),
   'watch.remove': (p, out) => checkWatchRef(p, 'payload', out),
   'watch.session': (p, out) => checkCookies(p, 'payload', out),
+  'page.spaces': (p, out) => fields(p, 'payload', {
+    answers: [(v) => Array.isArray(v) && v.length <= 20 && v.every(isObj), false],
+    links: [(v) => Array.isArray(v) && v.length <= 1000 && v.every(isStr), false],
+  }, out),
   'spaces.search': (p, out) => {
     fields(p, 'payload', {
       query: [(v) => isStr(v) && v.trim() !== '' && v.length <= 200, true],
@@ -272,7 +276,7 @@ export function checkSpaceInfo(s, where, out) {
     id: [isStr, true], title: [isStr, true], state: [isStr, true], replayable: [(v) => typeof v === 'boolean', true],
     status: [(v) => STATUSES.includes(v), false],
     host_name: [isStr, false], host_handle: [isStr, false], host_id: [isStr, false], avatar_url: [isStr, false],
-    started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true],
+    started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true], live_listeners: [isCount, false],
   }, out);
 }
 
@@ -319,6 +323,7 @@ const RESULT_CHECKS = {
     speakers: [Array.isArray, true], title_words: [Array.isArray, true], topics: [Array.isArray, true], months: [Array.isArray, true],
   }, out),
   'library.remove': (r, out) => fields(r, 'result', { removed: [(v) => Array.isArray(v) && v.every(isStr), true] }, out),
+  'page.spaces': (r, out) => fields(r, 'result', { ids: [(v) => Array.isArray(v) && v.length <= 200 && v.every(isStr), true] }, out),
   'spaces.search': (r, out) => {
     fields(r, 'result', { items: [Array.isArray, true] }, out);
     if (isObj(r) && Array.isArray(r.items)) {

@@ -43,9 +43,11 @@ func (s *Server) SearchCalls() int {
 
 func (s *Server) searchRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /i/api/graphql/{queryId}/AudioSpaceSearch", s.audioSpaceSearch)
+	mux.HandleFunc("GET /i/api/graphql/{queryId}/UserTweets", s.userTweets) // profile.go
+	mux.HandleFunc("GET /{handle}", s.profilePage)
 	mux.HandleFunc("POST /fakex/search", func(w http.ResponseWriter, r *http.Request) {
 		s.SetSearchRefusal(r.URL.Query().Get("refuse"))
-		w.WriteHeader(http.StatusNoContent)
+		writeJSON(w, http.StatusOK, map[string]any{"refusal": r.URL.Query().Get("refuse")})
 	})
 }
 

@@ -24,7 +24,7 @@ import (
 // Capabilities are announced in hello.
 var Capabilities = []string{
 	protocol.CapDownload, protocol.CapCancel, protocol.CapReveal, protocol.CapOpen,
-	protocol.CapSettings, protocol.CapDoctor, protocol.CapSpaceInfo,
+	protocol.CapSettings, protocol.CapDoctor, protocol.CapSpaceInfo, protocol.CapPageSpaces,
 }
 
 // Opener shows files to the user. The default starts the platform's file
