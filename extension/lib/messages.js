@@ -166,8 +166,11 @@ const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping', 'watc
 
 /** @param {any} p @param {string} where @param {string[]} out */
 function checkWatchRef(p, where, out) {
-  fields(p, where, { handle: [isStr, false], id: [(v) => isStr(v) && /^[0-9]{1,20}$/.test(v), false] }, out);
-  if (isObj(p) && !p.handle && !p.id) out.push(`${where}: needs a handle or an id`);
+  fields(p, where, {
+    handle: [isStr, false], id: [(v) => isStr(v) && /^[0-9]{1,20}$/.test(v), false],
+    search: [(v) => isStr(v) && v.length <= 200, false], min_listeners: [isCount, false], max_parallel: [isCount, false],
+  }, out);
+  if (isObj(p) && !p.handle && !p.id && !p.search) out.push(`${where}: needs a handle, an id or a search`);
 }
 
 /** @param {any} r @param {string} where @param {string[]} out */

@@ -91,7 +91,7 @@ func (s *Server) userTweets(w http.ResponseWriter, r *http.Request) {
 		}, map[string]any{
 			"entryId": "tweet-plain-" + id,
 			"content": map[string]any{"entryType": "TimelineTimelineItem", "itemContent": map[string]any{
-				"itemType": "TimelineTweet",
+				"itemType":      "TimelineTweet",
 				"tweet_results": map[string]any{"result": map[string]any{"__typename": "Tweet", "legacy": map[string]any{"full_text": "just words"}}},
 			}},
 		})

@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, openPopup, requireChromium } from './lib/chromium.mjs';
+import { launch, openPopup, requireChromium, EXT_ORIGIN } from './lib/chromium.mjs';
 import { startFakex, requireBinaries, fakeControl } from './lib/fakex.mjs';
 import { installForChromium } from './lib/host.mjs';
 import { tmp, hostEnv, assertAudio, waitUntil, hostLog } from './lib/common.mjs';
@@ -81,5 +81,41 @@ describe('Chromium: Spaces on this page, and search', () => {
     } finally {
       await popup.close();
     }
+  });
+});
+
+describe('Chromium: watched topics on the options page', () => {
+  /** @type {any} */ let fake;
+  /** @type {any} */ let b;
+  const home = tmp('sk-home-');
+
+  before(async () => {
+    requireChromium();
+    requireBinaries();
+    fake = await startFakex();
+    const profile = tmp('sk-chromium-');
+    installForChromium(profile, home);
+    b = await launch({ userDataDir: profile, port: fake.port, env: hostEnv(fake, home) });
+  });
+  after(async () => {
+    await b?.close();
+    await fake?.stop();
+  });
+
+  test('a topic is added with its listeners, listed beside the hosts, removed', async () => {
+    const page = await b.context.newPage();
+    await page.goto(`${EXT_ORIGIN}/options.html`);
+    await page.waitForSelector('body[data-ready=true]');
+    await page.fill('#topic-search', 'rust  async');
+    await page.fill('#topic-min', '25');
+    await page.click('#topic-add');
+    await page.waitForSelector('#topic-list[data-count="1"]', { timeout: 15000 });
+    assert.equal(await page.textContent('#topic-list .watch-name'), '“rust async”, at least 25 listeners');
+    assert.equal(await page.isHidden('#topic-problem'), true);
+    const listed = await b.worker.evaluate(() => /** @type {any} */ (globalThis).spacekeep.native.request('watch.list'));
+    assert.deepEqual(listed.topics, [{ search: 'rust async', min_listeners: 25, max_parallel: 2 }]);
+    await page.click('#topic-list button');
+    await page.waitForSelector('#topic-list[data-count="0"]', { state: 'attached', timeout: 15000 });
+    await page.close();
   });
 });

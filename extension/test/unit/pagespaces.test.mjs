@@ -30,3 +30,13 @@ test('mapLimit keeps the order and runs at most limit at once', async () => {
   assert.deepEqual(out, [50, 10, 40, 20, 30, 0]);
   assert.equal(most, 2);
 });
+
+test('requests for finding: page.spaces, spaces.search, watch.add of a topic', async () => {
+  const { validateRequest } = await import('../../lib/messages.js');
+  assert.deepEqual(validateRequest({ id: 1, type: 'watch.add', payload: { search: 'rust async', min_listeners: 5 } }), []);
+  assert.notDeepEqual(validateRequest({ id: 1, type: 'watch.add', payload: { min_listeners: 5 } }), [], 'a topic needs words');
+  assert.deepEqual(validateRequest({ id: 2, type: 'page.spaces', payload: { answers: [{ data: {} }], links: ['https://x.com/i/spaces/1OyKAWgagpqJb'] } }), []);
+  assert.notDeepEqual(validateRequest({ id: 2, type: 'page.spaces', payload: { answers: Array(21).fill({}) } }), [], 'at most 20 answers');
+  assert.notDeepEqual(validateRequest({ id: 3, type: 'spaces.search', payload: { query: ' ' } }), [], 'no words');
+  assert.notDeepEqual(validateRequest({ id: 3, type: 'spaces.search', payload: { query: 'x', filter: 'recorded' } }), [], 'an unknown filter');
+});
