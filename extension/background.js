@@ -31,6 +31,8 @@ let jobs = Jobs.emptyState();
 const uiPorts = new Set();
 /** @type {Map<string, {info: any, at: number}>} */
 const infoCache = new Map();
+/** The page lists' SpaceInfo cache (lib/pagespaces.js). @type {Map<string, {info: any, at: number}>} */
+const pageInfoCache = new Map();
 /** Notification id → file path, for the buttons and clicks. */
 /** @type {Map<string, string>} */
 const notified = new Map();
@@ -323,16 +325,21 @@ async function inspect(tabId, fresh) {
 }
 
 /**
- * The SpaceInfo of spaceId in a session (null: a guest), cached a minute.
- * @param {any} cookies @param {string} spaceId @param {boolean} [fresh]
+ * The SpaceInfo of spaceId in a session (null: a guest), cached a minute
+ * in cache (the tab's own Space and the page lists keep apart, so that a
+ * page listing many Spaces never decides what the Space card shows).
+ * @param {any} cookies @param {string} spaceId @param {boolean} [fresh] @param {Map<string, {info: any, at: number}>} [cache]
  */
-async function spaceInfoFor(cookies, spaceId, fresh) {
+async function spaceInfoFor(cookies, spaceId, fresh, cache = infoCache) {
   const key = cookies ? spaceId : `${spaceId}:guest`;
-  const cached = infoCache.get(key);
+  const cached = cache.get(key);
   if (!fresh && cached && Date.now() - cached.at < INFO_TTL_MS) return cached.info;
   const payload = spaceInfoPayload({ space: spaceId, cookies, hints: await loadHints(), page: await pageAnswers(spaceId), browser: browserInfo() });
   const info = await native.request('space.info', payload, { timeoutMs: 30000 });
-  infoCache.set(key, { info, at: Date.now() });
+  if (cache.size > 1000) {
+    for (const [k, v] of cache) if (Date.now() - v.at >= INFO_TTL_MS) cache.delete(k);
+  }
+  cache.set(key, { info, at: Date.now() });
   return info;
 }
 
@@ -430,7 +437,7 @@ Object.assign(commands, watching.commands);
 // Finding Spaces: the Spaces on the tab's page, and X's Space search.
 const finding = setupFind({
   api, native, getTab, sessionOrGuest, browserInfo,
-  describe: async (tab, spaceId) => spaceInfoFor(await sessionOrGuest(tab), spaceId),
+  describe: async (tab, spaceId) => spaceInfoFor(await sessionOrGuest(tab), spaceId, false, pageInfoCache),
 });
 Object.assign(commands, finding.commands);
 
