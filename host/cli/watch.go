@@ -186,13 +186,12 @@ func watchList(env *Env, args []string) int {
 		jsonLine(env.Stdout, list)
 		return exitOK
 	}
-	if len(list) == 0 {
-		fmt.Fprintln(env.Stderr, "No host watched. Add one: spacekeep watch add @handle")
-	}
 	for _, h := range list {
 		fmt.Fprintln(env.Stdout, describeHost(h))
 	}
-	printTopics(env.Stdout, k)
+	if printTopics(env.Stdout, k) == 0 && len(list) == 0 {
+		fmt.Fprintln(env.Stderr, "No host watched. Add one: spacekeep watch add @handle")
+	}
 	return exitOK
 }
 

@@ -42,13 +42,14 @@ func describeTopic(t protocol.WatchedTopic) string {
 	return s + fmt.Sprintf(", at most %d at once", t.MaxParallel)
 }
 
-// printTopics lists the watched topics after the hosts.
-func printTopics(w io.Writer, k *watcher.Keeper) {
+// printTopics lists the watched topics after the hosts and says how many.
+func printTopics(w io.Writer, k *watcher.Keeper) int {
 	topics, err := k.Topics()
 	if err != nil {
-		return
+		return 0
 	}
 	for _, t := range topics {
 		fmt.Fprintln(w, describeTopic(t))
 	}
+	return len(topics)
 }

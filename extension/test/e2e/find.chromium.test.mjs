@@ -17,7 +17,7 @@ const ENDED = '1OyKAWgagpqJb'; // the demo: ended, with a replay
 const LIVE = '1yNGaYdPkErKj';
 const SCHEDULED = '1kvJpvPLzRqGE';
 
-describe('Chromium: Spaces on this page, and search', () => {
+describe('Chromium: Spaces on this page, search, watched topics', () => {
   /** @type {any} */ let fake;
   /** @type {any} */ let b;
   const home = tmp('sk-home-');
@@ -81,25 +81,6 @@ describe('Chromium: Spaces on this page, and search', () => {
     } finally {
       await popup.close();
     }
-  });
-});
-
-describe('Chromium: watched topics on the options page', () => {
-  /** @type {any} */ let fake;
-  /** @type {any} */ let b;
-  const home = tmp('sk-home-');
-
-  before(async () => {
-    requireChromium();
-    requireBinaries();
-    fake = await startFakex();
-    const profile = tmp('sk-chromium-');
-    installForChromium(profile, home);
-    b = await launch({ userDataDir: profile, port: fake.port, env: hostEnv(fake, home) });
-  });
-  after(async () => {
-    await b?.close();
-    await fake?.stop();
   });
 
   test('a topic is added with its listeners, listed beside the hosts, removed', async () => {
