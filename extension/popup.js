@@ -6,6 +6,7 @@ import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
 import { versionAdvice } from './lib/install.js';
 import { showWatchButton, showWatchBanner } from './lib/watch.js';
+import { mountFind } from './popup-find.js';
 import { formatBytes, formatSpeed, formatDuration, formatWhen, spaceStatus, spaceLength } from './lib/format.js';
 
 localize(document);
@@ -427,6 +428,7 @@ ui.onState((s) => {
     if (r) r.checked = true;
   }
   tabId = await findTabId();
+  mountFind(ui, tabId).catch(() => {});
   await refresh();
   document.body.dataset.ready = 'true';
 })();

@@ -7,6 +7,7 @@ export const HOST_CODES = [
   'auth_required', 'forbidden', 'not_found', 'not_replayable', 'not_started', 'live', 'video_space',
   'rate_limited', 'network', 'bad_playlist', 'ffmpeg_missing', 'ffmpeg_failed', 'disk', 'cancelled',
   'bad_request', 'unknown_type', 'unknown_job', 'frame_too_large', 'api_changed', 'internal', 'busy',
+  'search_unavailable',
 ];
 
 /** Codes the extension raises itself. */
@@ -44,6 +45,7 @@ const ACTIONS = {
   internal: 'doctor',
   cancelled: 'retry',
   busy: 'retry',
+  search_unavailable: 'none',
 };
 
 /**

@@ -113,7 +113,7 @@ export function setupWatch({ api, native, isFirefox, onLive }) {
 
   /** @param {any} r */
   const remember = (r) => {
-    api.storage.local.set({ watching: (r?.hosts?.length ?? 0) > 0 }).catch(() => {});
+    api.storage.local.set({ watching: (r?.hosts?.length ?? 0) + (r?.topics?.length ?? 0) > 0 }).catch(() => {});
     refreshStatus().catch(() => {});
     return r;
   };

@@ -62,11 +62,11 @@ test('pack writes a Chrome zip and a Firefox xpi with per-browser manifests', ()
   }
 });
 
-test('content scripts: only on Space pages; the page-world one reads no cookie and receives nothing', () => {
+test('content scripts: only on x.com and twitter.com pages (Spaces on any page); the page-world one reads no cookie and receives nothing', () => {
   const cs = manifest.content_scripts;
   assert.equal(cs.length, 2);
   for (const c of cs) {
-    for (const m of c.matches) assert.match(m, /^https:\/\/(\*\.)?(x|twitter)\.com\/i\/spaces\/\*$/);
+    for (const m of c.matches) assert.match(m, /^https:\/\/(\*\.)?(x|twitter)\.com\/\*$/);
     for (const f of c.js) assert.ok(existsSync(join(EXT, f)), `${f} exists`);
     assert.equal(c.run_at, 'document_start');
   }
