@@ -159,6 +159,9 @@ func TestDownloadRefusesMPEGTS(t *testing.T) {
 	if protocol.CodeOf(err) != protocol.CodeBadPlaylist || !strings.Contains(err.Error(), "MPEG-TS") || !errors.Is(err, adts.ErrNotADTS) {
 		t.Fatalf("err = %v, want bad_playlist: not ADTS audio", err)
 	}
+	if n := strings.Count(err.Error(), "not ADTS audio"); n != 1 {
+		t.Errorf("the message says %d times that it is not ADTS audio: %v", n, err)
+	}
 	if c.hitsOf(1) != 1 {
 		t.Fatalf("the TS chunk was fetched %d times", c.hitsOf(1))
 	}
