@@ -144,7 +144,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if r.plan.picture {
 		// The picture is copied by ffmpeg: say so before fetching an hour of video.
 		if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); err != nil {
-			return protocol.Event{}, err
+			return protocol.Event{}, noFFmpegForPicture(err)
 		}
 		opt.Format = FormatMP4
 		// The speakers are in the audio-only variant's chunks, if there is
