@@ -44,6 +44,7 @@ var commands = byName(
 	&command{name: "doctor", summary: "check the browser registration and ffmpeg (for mp3)", run: runDoctor},
 	&command{name: "version", summary: "print the version", run: runVersion},
 	&command{name: "library", summary: "list, search and manage the Spaces kept (list|search|show|stats|export|import|remove)", run: runLibrary},
+	&command{name: "search", summary: "search X's Spaces by words (--live, --upcoming, --json)", run: runSearch},
 	&command{name: "watch", summary: "watch hosts and record their Spaces from the first second", run: runWatch},
 	&command{name: "service", summary: "the optional background service: install, uninstall, start, stop, status, run", run: runService},
 )

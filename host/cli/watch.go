@@ -24,7 +24,10 @@ func watchUsage(env *Env) {
 	fmt.Fprintln(env.Stderr, `Usage: spacekeep watch <command>
 
   add @handle…        watch these hosts (resolved to user ids when a session is at hand)
-  remove @handle…     stop watching them
+  add --search WORDS [--min-listeners N] [--max-parallel N]
+                      watch a topic: record live Spaces X's Space search finds for
+                      WORDS (searched every 5 minutes; default at most 2 at once)
+  remove @handle…     stop watching them (remove --search WORDS: the topic)
   list [--json]       the watched hosts
   status [--json]     what the watcher does now (the service's, when it runs)
   run [-o DIR] [--interval D] [--cookies FILE]
@@ -89,11 +92,18 @@ func watchEdit(env *Env, verb string, args []string) int {
 	fs := flag.NewFlagSet("spacekeep watch "+verb, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	cookies := fs.String("cookies", "", "Netscape cookies.txt `file` (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0), to resolve handles now")
+	search := fs.String("search", "", "a topic instead of hosts: X's Space search `words`")
+	minListeners := fs.Int("min-listeners", 0, "with --search: only live Spaces with at least `N` listeners")
+	maxParallel := fs.Int("max-parallel", 0, "with --search: at most `N` of the topic's Spaces recorded at once (default 2)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return exitOK
 		}
 		return exitUsage
+	}
+	if *search != "" {
+		k, _ := newKeeper(env, nil, zerolog.Nop(), nil, "cli", "", 0)
+		return watchTopicEdit(env, k, verb, protocol.WatchRef{Search: *search, MinListeners: *minListeners, MaxParallel: *maxParallel})
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintf(env.Stderr, "Usage: spacekeep watch %s @handle…\n", verb)
@@ -182,11 +192,11 @@ func watchList(env *Env, args []string) int {
 		jsonLine(env.Stdout, list)
 		return exitOK
 	}
-	if len(list) == 0 {
-		fmt.Fprintln(env.Stderr, "No host watched. Add one: spacekeep watch add @handle")
-	}
 	for _, h := range list {
 		fmt.Fprintln(env.Stdout, describeHost(h))
+	}
+	if printTopics(env.Stdout, k) == 0 && len(list) == 0 {
+		fmt.Fprintln(env.Stderr, "No host watched. Add one: spacekeep watch add @handle")
 	}
 	return exitOK
 }
