@@ -2,9 +2,12 @@ package settings
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // writeFile writes v as indented JSON to dir/name atomically (a temporary
@@ -53,4 +56,34 @@ func tighten(dir, name string) {
 	if st, err := os.Lstat(p); err == nil && st.Mode().IsRegular() && st.Mode().Perm() != 0o600 {
 		os.Chmod(p, 0o600)
 	}
+}
+
+// DamagedError is a settings, watch list or topics file that is there but
+// cannot be understood (not JSON, or values no spacekeep writes). spacekeep
+// never writes over such a file: the user's words are the only copy of
+// what they chose, so it is left as it is and the user is told which file
+// it is and what to do.
+type DamagedError struct {
+	What string // "the watch list"
+	Path string
+	Err  error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("%s %s is damaged and cannot be read (%v). spacekeep leaves it as it is: fix it, or move it away to start %s anew",
+		e.What, e.Path, e.Err, e.What)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// ReadError is the protocol error for a file of the settings folder that
+// could not be read: a damaged one says so in its own words (not the
+// default "could not write" of CodeDisk, which would send the user
+// looking for free space).
+func ReadError(err error) *protocol.Error {
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return protocol.Errorf(protocol.CodeDisk, "%w", err)
+	}
+	return protocol.NewError(protocol.CodeDisk, err)
 }

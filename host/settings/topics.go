@@ -54,7 +54,7 @@ func LoadTopics(dir string) ([]protocol.WatchedTopic, error) {
 		Topics []protocol.WatchedTopic `json:"topics"`
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("watched topics %s: %w", filepath.Join(dir, topicsFile), err)
+		return nil, &DamagedError{What: "the watched topics", Path: filepath.Join(dir, topicsFile), Err: err}
 	}
 	out := make([]protocol.WatchedTopic, 0, len(f.Topics))
 	for _, t := range f.Topics {
