@@ -21,7 +21,7 @@ func writeFile(dir, name, what string, v any) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create settings folder: %w", err)
 	}
-	tighten(dir, "")
+	Tighten(dir, "")
 	tmp, err := os.CreateTemp(dir, name+".*") // 0600
 	if err != nil {
 		return fmt.Errorf("write %s: %w", what, err)
@@ -40,12 +40,13 @@ func writeFile(dir, name, what string, v any) error {
 	return nil
 }
 
-// tighten makes the settings folder the owner's only (0700) and the file
+// Tighten makes the settings folder the owner's only (0700) and the file
 // name in it (when given and present) 0600: the watch list names the
-// people followed, the settings the folders used. Files an older
-// spacekeep made readable to all are fixed when next read. A failure
-// changes nothing else: the files still work.
-func tighten(dir, name string) {
+// people followed, the settings the folders used, library-serve.json holds
+// the library server's token. Every reader of a file of this folder calls
+// it, so that files an older spacekeep made readable to all are fixed when
+// next read. A failure changes nothing else: the files still work.
+func Tighten(dir, name string) {
 	if st, err := os.Stat(dir); err == nil && st.IsDir() && st.Mode().Perm() != 0o700 {
 		os.Chmod(dir, 0o700)
 	}

@@ -55,7 +55,7 @@ func DefaultsFor(home, xdgConfig string) protocol.Settings {
 // defaults returned, so that the host still works.
 func Load(dir string) (protocol.Settings, error) {
 	def := Defaults()
-	tighten(dir, fileName)
+	Tighten(dir, fileName)
 	data, err := os.ReadFile(filepath.Join(dir, fileName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return def, nil

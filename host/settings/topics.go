@@ -43,6 +43,7 @@ func CleanTopic(t protocol.WatchedTopic) (protocol.WatchedTopic, error) {
 
 // LoadTopics reads the watched topics stored in dir; a missing file is none.
 func LoadTopics(dir string) ([]protocol.WatchedTopic, error) {
+	Tighten(dir, topicsFile)
 	data, err := os.ReadFile(filepath.Join(dir, topicsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []protocol.WatchedTopic{}, nil

@@ -22,7 +22,7 @@ const MaxWatched = 1000
 
 // LoadWatch reads the watch list stored in dir; a missing file is an empty list.
 func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
-	tighten(dir, watchFile)
+	Tighten(dir, watchFile)
 	data, err := os.ReadFile(filepath.Join(dir, watchFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []protocol.WatchedHost{}, nil
