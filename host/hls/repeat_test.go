@@ -12,6 +12,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/spacekeep/spacekeep/host/playlist"
 	"github.com/spacekeep/spacekeep/host/syncbuf"
 )
 
@@ -45,5 +46,29 @@ func TestRepeatedChunkDownloadedOnce(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), `"level":"warn"`); n != 1 || !strings.Contains(logs.String(), `"repeats":1`) {
 		t.Errorf("want one warning counting the repeat, got %d: %s", n, logs.String())
+	}
+}
+
+// A read that ends on a repeat still numbered it: the next window, starting
+// right after it, lost nothing.
+func TestRepeatAtTheEndIsNoGap(t *testing.T) {
+	parse := func(seq int, chunks ...int) *playlist.Playlist {
+		var b strings.Builder
+		fmt.Fprintf(&b, "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:%d\n", seq)
+		for _, c := range chunks {
+			fmt.Fprintf(&b, "#EXTINF:3.0,\nchunk_%d.aac\n", c)
+		}
+		base, _ := url.Parse("https://cdn.example/audio-space/playlist_1.m3u8")
+		pl, err := playlist.Parse(strings.NewReader(b.String()), base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pl
+	}
+	first := parse(0, 0, 1, 1)
+	w := newSeqWatch(first)
+	gaps, from := w.next(parse(3, 2, 3, 4), 2)
+	if len(gaps) != 0 || from != 0 {
+		t.Errorf("gaps %+v from %d; want none, all new", gaps, from)
 	}
 }
