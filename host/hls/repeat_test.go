@@ -72,3 +72,18 @@ func TestRepeatAtTheEndIsNoGap(t *testing.T) {
 		t.Errorf("gaps %+v from %d; want none, all new", gaps, from)
 	}
 }
+
+// The log line of a chunk served short twice counts chunks from 1, as the
+// user's warning does ("chunk 3 at 6 s holds …"): the third chunk is 3.
+func TestServedShortLogCountsFromOne(t *testing.T) {
+	c, srv := newCDN(t, 4)
+	c.fault[2] = "lean"
+	var logs syncbuf.Buffer
+	opt := Options{Client: srv.Client(), Dir: t.TempDir(), MaxConns: 1, Log: zerolog.New(&logs)}
+	if err := Download(context.Background(), c.list(srv.URL), opt); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), `"chunk":3,`) || strings.Count(logs.String(), "served short") != 1 {
+		t.Errorf("want one served-short line naming chunk 3: %s", logs.String())
+	}
+}
