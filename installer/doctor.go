@@ -16,7 +16,8 @@ type Report = protocol.Doctor
 
 // Doctor checks every browser's registration and ffmpeg, and says what to
 // do about each problem. It changes nothing. ffmpeg is needed only for
-// mp3 (an m4a is written without it), so its absence is not a problem.
+// mp3 and for the picture of a Space with video (an m4a is written
+// without it), so its absence is not a problem.
 func Doctor(ctx context.Context, e Env) Report {
 	rep := Report{Version: e.Version, OS: e.GOOS, LogFile: e.LogFile, Browsers: []protocol.DoctorBrowser{}}
 	if fi, err := os.Stat(e.BinaryPath()); err == nil && !fi.IsDir() {
@@ -93,7 +94,7 @@ func (e Env) checkBrowser(b Browser) protocol.DoctorBrowser {
 func checkFFmpeg(ctx context.Context, explicit string) protocol.DoctorFFmpeg {
 	path, err := merge.FindFFmpeg(explicit)
 	if err != nil {
-		return protocol.DoctorFFmpeg{Problem: "not found: needed only for mp3 (m4a needs no ffmpeg). " + protocol.AsError(err).Message}
+		return protocol.DoctorFFmpeg{Problem: "not found (an m4a needs none). " + protocol.AsError(err).Message}
 	}
 	f := protocol.DoctorFFmpeg{Found: true, Path: path}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -103,7 +103,8 @@ func TestInstallFoundBrowsers(t *testing.T) {
 	}
 }
 
-// TestDoctorWithoutFFmpegIsWell: ffmpeg is needed only for mp3.
+// TestDoctorWithoutFFmpegIsWell: ffmpeg is needed only for mp3 and the
+// picture of a Space with video, which the problem says.
 func TestDoctorWithoutFFmpegIsWell(t *testing.T) {
 	e, _ := testEnv(t)
 	mkdirs(t, filepath.Join(e.Home, ".config/chromium"))
@@ -112,7 +113,8 @@ func TestDoctorWithoutFFmpegIsWell(t *testing.T) {
 	}
 	t.Setenv("PATH", t.TempDir())
 	rep := Doctor(context.Background(), e)
-	if !rep.OK || rep.FFmpeg.Found || !strings.Contains(rep.FFmpeg.Problem, "only for mp3") {
+	if !rep.OK || rep.FFmpeg.Found || !strings.Contains(rep.FFmpeg.Problem, "mp3") ||
+		!strings.Contains(rep.FFmpeg.Problem, "--video") || strings.Contains(rep.FFmpeg.Problem, "only for mp3") {
 		t.Fatalf("doctor without ffmpeg: ok %v, ffmpeg %+v, problems %v", rep.OK, rep.FFmpeg, rep.Problems)
 	}
 	// A broken ffmpeg is a problem: mp3 would fail with it.

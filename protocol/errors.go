@@ -51,7 +51,7 @@ var Messages = map[Code]string{
 	CodeRateLimited:       "X is rate-limiting this account. Wait a few minutes, then try again.",
 	CodeNetwork:           "Could not reach X. Check your connection and try again; the download resumes where it stopped.",
 	CodeBadPlaylist:       "X sent a playlist spacekeep could not read. Try again later; if it persists, report it.",
-	CodeFFmpegMissing:     "ffmpeg, needed only for mp3, was not found. Install it (apt install ffmpeg, brew install ffmpeg, winget install ffmpeg), pass --ffmpeg PATH, or choose m4a.",
+	CodeFFmpegMissing:     "ffmpeg, needed for mp3 and to keep the picture of a Space with video (--video), was not found. Install it (apt install ffmpeg, brew install ffmpeg, winget install ffmpeg), pass --ffmpeg PATH, or choose m4a without --video.",
 	CodeFFmpegFailed:      "ffmpeg could not build the audio file. Run 'spacekeep doctor' to check your ffmpeg.",
 	CodeDisk:              "Could not write the file. Check that the output folder exists, is writable and has free space.",
 	CodeCancelled:         "The download was cancelled. Start it again to resume.",

@@ -403,15 +403,16 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, ref
 	}
 	if measured {
 		st := adts.Inspect(keep)
+		// Counted from 1, as the user's warning about it is (job.shortWarnings).
 		switch short := st.ShortOf(c.Duration); {
 		case short && refetch:
 			return result{idx: idx, retry: true, short: true, http2: h2, err: protocol.Errorf(protocol.CodeBadPlaylist,
-				"chunk %d holds %.3f s of audio, less than the %.3f s its playlist lists", idx, st.Duration, c.Duration)}
+				"chunk %d holds %.3f s of audio, less than the %.3f s its playlist lists", idx+1, st.Duration, c.Duration)}
 		case short:
-			d.opt.Log.Warn().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+			d.opt.Log.Warn().Int("chunk", idx+1).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
 				Msg("chunk served short of its EXTINF again: kept as served")
 		case st.Duration > c.Duration+0.5 && c.Duration > 0:
-			d.opt.Log.Debug().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+			d.opt.Log.Debug().Int("chunk", idx+1).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
 				Msg("chunk holds more audio than listed")
 		}
 	}

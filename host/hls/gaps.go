@@ -31,7 +31,7 @@ type seqWatch struct {
 func newSeqWatch(pl *playlist.Playlist) *seqWatch {
 	w := &seqWatch{}
 	if len(pl.Segments) > 0 {
-		w.first, w.last, w.seen = pl.Segments[0].SeqID, pl.Segments[len(pl.Segments)-1].SeqID, true
+		w.first, w.last, w.seen = pl.Segments[0].SeqID, pl.LastSeq, true
 	}
 	return w
 }
@@ -45,7 +45,9 @@ func (w *seqWatch) next(pl *playlist.Playlist, at int) (gaps []Gap, from int) {
 	if len(pl.Segments) == 0 {
 		return nil, 0
 	}
-	first, last := pl.Segments[0].SeqID, pl.Segments[len(pl.Segments)-1].SeqID
+	// The last number listed, a repeated chunk Parse dropped included: a
+	// list whose last entry repeats a chunk still numbered it.
+	first, last := pl.Segments[0].SeqID, pl.LastSeq
 	mean := pl.TotalDuration() / float64(len(pl.Segments))
 	if !w.seen {
 		w.first, w.last, w.seen = first, last, true

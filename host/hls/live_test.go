@@ -21,6 +21,7 @@ type livePlaylist struct {
 	gone   bool
 	frozen bool // stops growing, without ENDLIST
 	ended  bool
+	repeat bool // lists chunk_1 twice, in every list that holds it
 }
 
 func (p *livePlaylist) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -30,13 +31,20 @@ func (p *livePlaylist) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	var entries []int // the chunk of each entry, numbered from 0
+	for i := range p.n {
+		entries = append(entries, i)
+		if p.repeat && i == 1 {
+			entries = append(entries, i)
+		}
+	}
 	from := 0
 	if p.window {
-		from = max(0, p.n-3)
+		from = max(0, len(entries)-3)
 	}
 	fmt.Fprintf(w, "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:%d\n", from)
-	for i := from; i < p.n; i++ {
-		fmt.Fprintf(w, "#EXTINF:3.008,\nchunk_%d.aac?type=live\n", i)
+	for _, c := range entries[from:] {
+		fmt.Fprintf(w, "#EXTINF:3.008,\nchunk_%d.aac?type=live\n", c)
 	}
 	if p.ended {
 		fmt.Fprint(w, "#EXT-X-ENDLIST\n")
@@ -133,5 +141,38 @@ func TestFollowFailsWhileLiveWhenThePlaylistIsGone(t *testing.T) {
 	}
 	if _, _, _, qerr := q.since(0); qerr == nil {
 		t.Error("the queue was not closed with the error: a download of it would wait forever")
+	}
+}
+
+// A live list that names a chunk twice (at the end of one read, then in
+// the middle of the next) adds it once, and what follows it still comes,
+// in order, with no gap reported, whether the list slides or not.
+func TestFollowKeepsARepeatedChunkOnce(t *testing.T) {
+	for _, window := range []bool{false, true} {
+		t.Run(fmt.Sprintf("window=%v", window), func(t *testing.T) {
+			p := &livePlaylist{n: 2, window: window, repeat: true}
+			var (
+				mu   sync.Mutex
+				gaps []Gap
+			)
+			opt := FollowOptions{OnGap: func(g Gap) {
+				mu.Lock()
+				gaps = append(gaps, g)
+				mu.Unlock()
+			}}
+			q, err := follow(t, p, opt, func(q *Queue) {
+				waitLen(t, q, 8)
+				p.set(func(p *livePlaylist) { p.ended = true })
+			})
+			if err != nil || !q.Closed() {
+				t.Fatalf("Follow: %v, closed %v", err, q.Closed())
+			}
+			checkOrder(t, q)
+			mu.Lock()
+			defer mu.Unlock()
+			if len(gaps) != 0 {
+				t.Errorf("gaps %+v, want none", gaps)
+			}
+		})
 	}
 }

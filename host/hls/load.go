@@ -40,6 +40,9 @@ type Loader struct {
 	// waitSaid is set once a wait for the playlist was logged at info:
 	// after a Space ends X answers 404 for minutes, and one line says so.
 	waitSaid atomic.Bool
+	// repeatSaid is set once a list repeating a chunk was logged at warn:
+	// a live list is read again every few seconds, with the same repeat.
+	repeatSaid atomic.Bool
 }
 
 // Media loads the media playlist at u, through masters as Stream does
@@ -68,6 +71,13 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 			pl, perr := playlist.Parse(body, base)
 			if perr != nil {
 				return nil, fmt.Errorf("read playlist %s: %w", u.Redacted(), perr)
+			}
+			if pl.Repeats > 0 {
+				ev := l.Log.Debug()
+				if l.repeatSaid.CompareAndSwap(false, true) {
+					ev = l.Log.Warn()
+				}
+				ev.Int("repeats", pl.Repeats).Int("chunks", len(pl.Segments)).Msg("the playlist lists a chunk more than once: each is kept once")
 			}
 			return pl, nil
 		}

@@ -144,3 +144,39 @@ func TestExportEscapesEveryTextCell(t *testing.T) {
 		}
 	}
 }
+
+// The Library page may open and reveal only the files spacekeep wrote for
+// a Space (the rule --delete-files follows), not every name an imported
+// record lists: a planted info JSON listing thesis.docx must not make the
+// host open it.
+func TestHasFileOnlyTheSpacesOwnFiles(t *testing.T) {
+	ctx := context.Background()
+	l := open(t)
+	dir := t.TempDir()
+	rec := sample(3, "alice")
+	thesis := filepath.Join(dir, "thesis.docx")
+	os.WriteFile(thesis, []byte("years of work"), 0o644)
+	outside := filepath.Join(t.TempDir(), "elsewhere.txt")
+	os.WriteFile(outside, []byte("not yours"), 0o644)
+	link := filepath.Join(dir, "link ["+rec.ID+"].txt")
+	if err := os.Symlink(outside, link); err != nil {
+		t.Fatal(err)
+	}
+	rec.Files = append(rec.Files,
+		record.File{Name: "thesis.docx", Kind: record.KindCaptions},
+		record.File{Name: filepath.Base(link), Kind: record.KindCaptions})
+	info := writeInfo(t, dir, rec)
+	if _, err := l.Import(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{thesis, link, outside} {
+		if l.HasFile(ctx, p) {
+			t.Errorf("HasFile(%s) = true", p)
+		}
+	}
+	for _, p := range []string{info, filepath.Join(dir, rec.Audio())} {
+		if !l.HasFile(ctx, p) {
+			t.Errorf("HasFile(%s) = false for the Space's own file", p)
+		}
+	}
+}

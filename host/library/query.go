@@ -317,12 +317,26 @@ func (l *Library) Has(ctx context.Context, id string) (bool, error) {
 	return n > 0, err
 }
 
-// HasFile tells whether path is one of the files the library lists, so
-// that the browser may open or reveal it.
+// HasFile tells whether path is one of the files spacekeep wrote for a
+// Space the library holds, so that the browser may open or reveal it:
+// a file the library lists that passes OwnFile. Any other name an
+// imported record lists (a planted info JSON naming thesis.docx) is not.
 func (l *Library) HasFile(ctx context.Context, path string) bool {
-	var n int
-	err := l.db.QueryRowContext(ctx, "SELECT count(*) FROM files WHERE path = ?", path).Scan(&n)
-	return err == nil && n > 0
+	rows, err := l.db.QueryContext(ctx, "SELECT f.space_id, s.dir FROM files f JOIN spaces s ON s.id = f.space_id WHERE f.path = ?", path)
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, dir string
+		if err := rows.Scan(&id, &dir); err != nil {
+			return false
+		}
+		if OwnFile(path, dir, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // Files returns the paths of the files the library lists for a Space,

@@ -36,7 +36,7 @@ func (l *Library) Remove(ctx context.Context, id string, deleteFiles bool) (remo
 	if deleteFiles {
 		var errs []error
 		for _, p := range paths {
-			if !ownFile(p, dir, id) {
+			if !OwnFile(p, dir, id) {
 				continue
 			}
 			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -55,10 +55,13 @@ func (l *Library) Remove(ctx context.Context, id string, deleteFiles bool) (remo
 	return removed, nil
 }
 
-// ownFile reports whether p may be deleted as one of Space id's files: a
-// regular file (not a folder, not a link) right inside dir whose name
-// carries the id. One that is gone already counts (nothing to delete).
-func ownFile(p, dir, id string) bool {
+// OwnFile reports whether p is one of the files spacekeep wrote for Space
+// id, kept in dir: a regular file (not a folder, not a link) right inside
+// dir whose name carries the id. Only such a file may be deleted, opened,
+// revealed or served; any other name an imported record lists is not
+// spacekeep's. One that is gone already counts (nothing to delete; who
+// opens or serves it finds it missing).
+func OwnFile(p, dir, id string) bool {
 	if dir == "" || !filepath.IsAbs(p) || filepath.Dir(p) != filepath.Clean(dir) || !NameCarriesID(filepath.Base(p), id) {
 		return false
 	}

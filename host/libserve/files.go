@@ -13,22 +13,25 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spacekeep/spacekeep/host/library"
 	"github.com/spacekeep/spacekeep/host/record"
 )
 
 // errNoFile is a file the library lists that cannot be served: gone,
-// not a regular file, or outside the Space's folder.
+// not a regular file, outside the Space's folder, or not named by its id.
 var errNoFile = errors.New("no such file")
 
 // audioTypes are the audio formats spacekeep writes, by extension.
 var audioTypes = map[string]string{"m4a": "audio/mp4", "mp3": "audio/mpeg"}
 
-// openFile opens path, one of the files the library lists for a Space
-// kept in dir, refusing anything but a regular file directly in dir: a
-// library whose rows were edited, or a symbolic link put in place of the
-// audio, must not make the server hand out another file.
-func openFile(dir, path string) (*os.File, os.FileInfo, error) {
-	if dir == "" || !filepath.IsAbs(path) || filepath.Dir(path) != filepath.Clean(dir) {
+// openFile opens path, one of the files the library lists for Space id
+// kept in dir, refusing anything but a file spacekeep wrote for it (a
+// regular file directly in dir whose name carries the id, library.OwnFile):
+// a library whose rows were edited, an imported record that lists another
+// file, or a symbolic link put in place of the audio, must not make the
+// server hand out another file.
+func openFile(dir, id, path string) (*os.File, os.FileInfo, error) {
+	if !library.OwnFile(path, dir, id) {
 		return nil, nil, fmt.Errorf("%s: %w", path, errNoFile)
 	}
 	lfi, err := os.Lstat(path)
@@ -55,7 +58,7 @@ func (s *Server) audioFile(ctx context.Context, id string) (*os.File, os.FileInf
 	}
 	for _, f := range files {
 		if f.Kind == record.KindAudio {
-			return openFile(dir, f.Path)
+			return openFile(dir, id, f.Path)
 		}
 	}
 	return nil, nil, fmt.Errorf("the audio of %s: %w", id, errNoFile)

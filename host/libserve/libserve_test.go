@@ -36,6 +36,7 @@ const (
 	idLink    = "1zqKVqPWMBPJB" // its audio is a symbolic link out of its folder
 	idOutside = "1BdxYqLdXYQGX" // the library's row points outside its folder
 	idUnknown = "1nAKEnNdNqWxL" // not in the library
+	idForeign = "1vOxwjaWQEqKB" // its (imported) record lists a file not named by its id
 )
 
 // fixture is a library of a few Spaces with real files, and a server of it.
@@ -131,29 +132,31 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatal(err)
 		}
 	}
-	write("cover.m4a", f.m4a)
-	write("talk.mp3", []byte("ID3 an mp3 stand-in"))
-	write("gone.m4a", f.m4a)
+	write("Rust ["+idCover+"].m4a", f.m4a)
+	write("An mp3 ["+idMP3+"].mp3", []byte("ID3 an mp3 stand-in"))
+	write("Deleted ["+idGone+"].m4a", f.m4a)
 	outside := filepath.Join(t.TempDir(), "secret.m4a")
 	if err := os.WriteFile(outside, []byte("not for the network"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(outside, filepath.Join(f.dir, "link.m4a")); err != nil {
+	if err := os.Symlink(outside, filepath.Join(f.dir, "Linked ["+idLink+"].m4a")); err != nil {
 		t.Fatal(err)
 	}
-	write("inside.m4a", f.m4a)
+	write("Outside ["+idOutside+"].m4a", f.m4a)
+	write("notes.m4a", []byte("a file spacekeep did not write"))
 	for _, r := range []*record.Record{
-		rec(idCover, "Rust & Go: a <talk>", "alice", "cover.m4a", true),
-		rec(idMP3, "An mp3", "bob", "talk.mp3", false),
-		rec(idGone, "Deleted", "alice", "gone.m4a", false),
-		rec(idLink, "Linked", "alice", "link.m4a", false),
-		rec(idOutside, "Outside", "alice", "inside.m4a", false),
+		rec(idCover, "Rust & Go: a <talk>", "alice", "Rust ["+idCover+"].m4a", true),
+		rec(idMP3, "An mp3", "bob", "An mp3 ["+idMP3+"].mp3", false),
+		rec(idGone, "Deleted", "alice", "Deleted ["+idGone+"].m4a", false),
+		rec(idLink, "Linked", "alice", "Linked ["+idLink+"].m4a", false),
+		rec(idOutside, "Outside", "alice", "Outside ["+idOutside+"].m4a", false),
+		rec(idForeign, "Foreign", "alice", "notes.m4a", false),
 	} {
 		if err := lib.Add(ctx, r, f.dir); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.Remove(filepath.Join(f.dir, "gone.m4a")); err != nil {
+	if err := os.Remove(filepath.Join(f.dir, "Deleted ["+idGone+"].m4a")); err != nil {
 		t.Fatal(err)
 	}
 	// A library whose row was edited to name a file in another folder.
@@ -255,7 +258,7 @@ func TestAudioRange(t *testing.T) {
 	}
 	// The ETag follows the file: rewritten, the old one is stale.
 	later := time.Now().Add(time.Hour)
-	if err := os.Chtimes(filepath.Join(f.dir, "cover.m4a"), later, later); err != nil {
+	if err := os.Chtimes(filepath.Join(f.dir, "Rust ["+idCover+"].m4a"), later, later); err != nil {
 		t.Fatal(err)
 	}
 	if r := do(t, "GET", url, map[string]string{"Range": "bytes=10-19", "If-Range": tag}); r.code != 200 {
@@ -313,6 +316,7 @@ func TestPathSafety(t *testing.T) {
 		"audio/" + idLink + ".m4a",           // a link out of its folder
 		"audio/" + idOutside + ".m4a",        // the row names a file elsewhere
 		"cover/" + idOutside + ".jpg",        // nor its cover
+		"audio/" + idForeign + ".m4a",        // the record lists a file spacekeep did not write
 		"audio/..%2F..%2Fetc%2Fpasswd.m4a",   // an escaped path
 		"audio/../../../../etc/passwd",       // a raw one
 		"audio/%2E%2E%2F" + idCover + ".m4a", //
@@ -341,9 +345,10 @@ func TestPathSafety(t *testing.T) {
 		t.Errorf("the mp3: %d %q", r.code, r.head.Get("Content-Type"))
 	}
 	// The file outside is never in any answer.
-	for _, p := range []string{"", "feed.xml", "audio/" + idOutside + ".m4a", "audio/" + idLink + ".m4a"} {
-		if r := do(t, "GET", f.base+p, nil); bytes.Contains(r.body, []byte("not for the network")) {
-			t.Errorf("%s served the file outside the library's folder", p)
+	for _, p := range []string{"", "feed.xml", "audio/" + idOutside + ".m4a", "audio/" + idLink + ".m4a", "audio/" + idForeign + ".m4a"} {
+		if r := do(t, "GET", f.base+p, nil); bytes.Contains(r.body, []byte("not for the network")) ||
+			bytes.Contains(r.body, []byte("spacekeep did not write")) || bytes.Contains(r.body, []byte(idForeign)) {
+			t.Errorf("%s served a file spacekeep did not write for its Space", p)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/spacekeep/spacekeep/host/library"
+	"github.com/spacekeep/spacekeep/host/settings"
 )
 
 // DefaultAddr is where the server listens unless told: loopback, a port
@@ -117,6 +118,7 @@ type Kept struct {
 // there is none (or it is damaged).
 func LoadKept(dir string) (Kept, error) {
 	var k Kept
+	settings.Tighten(dir, keptFile) // one an older spacekeep wrote 0644
 	if data, err := os.ReadFile(filepath.Join(dir, keptFile)); err == nil && json.Unmarshal(data, &k) == nil && ValidToken(k.Token) {
 		return k, nil
 	}

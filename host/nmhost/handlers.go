@@ -172,7 +172,11 @@ func (s *session) settingsSet(payload json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, protocol.NewError(protocol.CodeDisk, err)
 	}
-	base, _ := s.loadSettings()
+	base, err := settings.Load(dir)
+	var damaged *settings.DamagedError
+	if errors.As(err, &damaged) {
+		return nil, settings.ReadError(err) // not written over: it is the user's only copy
+	}
 	next, err := settings.Apply(base, payload)
 	if err != nil {
 		return nil, err

@@ -217,8 +217,9 @@ func (s *session) libraryRemove(ctx context.Context, payload json.RawMessage) (a
 	return protocol.LibraryRemoved{Removed: removed}, nil
 }
 
-// withLibraryFiles adds the files the library lists to those known
-// (Options.KnownFile): the Library page may open and reveal them.
+// withLibraryFiles adds the library's files that spacekeep wrote (see
+// library.HasFile) to those known (Options.KnownFile): the Library page
+// may open and reveal them, not other names an imported record lists.
 func (s *session) withLibraryFiles(known func(string) bool) func(string) bool {
 	if s.opts.Library == nil {
 		return known

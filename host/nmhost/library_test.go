@@ -183,3 +183,44 @@ func TestLibraryServe(t *testing.T) {
 		t.Error("the library server outlived the session")
 	}
 }
+
+// A record the library holds may list any name (an imported info JSON is
+// anyone's): the Library page opens and reveals only the files spacekeep
+// wrote for the Space, those in its folder whose names carry its id.
+func TestLibraryOpensOnlyTheSpacesOwnFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "library.db")
+	dir := t.TempDir()
+	l, err := library.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "1OdKrjdgPqRKX"
+	audio, thesis := filepath.Join(dir, "Talk ["+id+"].m4a"), filepath.Join(dir, "thesis.docx")
+	os.WriteFile(audio, []byte("a"), 0o644)
+	os.WriteFile(thesis, []byte("years of work"), 0o644)
+	if err := l.Add(context.Background(), &record.Record{ID: id, Title: "Talk", Status: record.StatusEnded, DurationS: 60,
+		Host: record.Person{Handle: "alice"}, Files: []record.File{{Name: filepath.Base(audio), Kind: record.KindAudio},
+			{Name: "thesis.docx", Kind: record.KindCaptions}}}, dir); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	op := &recOpener{}
+	h := startHost(t, Options{Opener: op, Library: func(ctx context.Context) (*library.Library, error) { return library.Open(ctx, path) }})
+	h.next()
+	h.send(req(1, protocol.TypeFileOpen, map[string]any{"path": thesis}))
+	if r := h.nextReply(); errCode(r) != "bad_request" {
+		t.Errorf("file.open of a file the record lists but spacekeep did not write: %v", r)
+	}
+	h.send(req(2, protocol.TypeFileReveal, map[string]any{"path": thesis}))
+	if r := h.nextReply(); errCode(r) != "bad_request" {
+		t.Errorf("file.reveal of a file the record lists but spacekeep did not write: %v", r)
+	}
+	h.send(req(3, protocol.TypeFileOpen, map[string]any{"path": audio}))
+	if r := h.nextReply(); r["ok"] != true {
+		t.Errorf("file.open of the Space's audio: %v", r)
+	}
+	h.finish()
+	if len(op.calls) != 1 || op.calls[0] != "open "+audio {
+		t.Errorf("opener calls %v", op.calls)
+	}
+}

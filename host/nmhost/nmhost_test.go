@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -673,4 +674,29 @@ func TestDoctorRequest(t *testing.T) {
 		t.Fatalf("doctor: %v", r)
 	}
 	h.finish()
+}
+
+// settings.set does not write over a settings file it cannot read (the
+// user's only copy of their choices): it says which file is damaged and
+// what to do, not that the disk may be full.
+func TestSettingsSetKeepsADamagedFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "settings.json")
+	bad := []byte(`{"output_dir": "/srv/spa`)
+	if err := os.WriteFile(path, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := startHost(t, Options{SettingsDir: dir})
+	h.next() // hello
+	h.send(req(1, "settings.set", map[string]any{"format": "mp3"}))
+	r := h.nextReply()
+	e, _ := r["error"].(map[string]any)
+	msg, _ := e["message"].(string)
+	if r["ok"] == true || !strings.Contains(msg, path) || !strings.Contains(msg, "damaged") || strings.Contains(msg, "free space") {
+		t.Errorf("settings.set over a damaged file: %v", r)
+	}
+	h.finish()
+	if got, _ := os.ReadFile(path); string(got) != string(bad) {
+		t.Errorf("settings.json was written over: %q", got)
+	}
 }

@@ -42,6 +42,13 @@ type Playlist struct {
 	TargetDuration float64
 	// Ended is true when the playlist has #EXT-X-ENDLIST: it will not grow.
 	Ended bool
+	// Repeats counts the entries dropped from Segments because an earlier
+	// one has the same URI: a chunk listed twice is one chunk, and kept
+	// twice it would put its audio in the file twice.
+	Repeats int
+	// LastSeq is the media sequence number of the list's last entry, a
+	// dropped repeat included: where the next list carries on.
+	LastSeq uint64
 
 	// base is what segment URIs resolve against.
 	base *url.URL
@@ -184,6 +191,7 @@ func fromMedia(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
 	}
 	segs := m.GetAllSegments()
 	p.Segments = make([]Segment, 0, len(segs))
+	seen := make(map[string]bool, len(segs))
 	for i, s := range segs {
 		if s == nil {
 			// Count() and GetAllSegments disagree only on a library bug.
@@ -198,6 +206,12 @@ func fromMedia(m *m3u8.MediaPlaylist, base *url.URL) (*Playlist, error) {
 		if _, err := resolve(base, s.URI); err != nil {
 			return nil, err
 		}
+		p.LastSeq = s.SeqId
+		if seen[s.URI] {
+			p.Repeats++
+			continue
+		}
+		seen[s.URI] = true
 		p.Segments = append(p.Segments, Segment{
 			RawURI:          s.URI,
 			Duration:        s.Duration,

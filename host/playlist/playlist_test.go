@@ -214,3 +214,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A list that names one chunk twice lists one chunk: kept twice, its audio
+// would be in the file twice. The first place counts; the numbering of the
+// entries after it (and the last number, where a live list carries on) is
+// X's.
+func TestRepeatedURIKeptOnce(t *testing.T) {
+	src := "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:10\n" +
+		"#EXTINF:3.0,\nchunk_0.aac\n#EXTINF:3.0,\nchunk_1.aac\n#EXTINF:3.0,\nchunk_1.aac\n" +
+		"#EXTINF:3.0,\nchunk_2.aac\n#EXTINF:3.0,\nchunk_0.aac\n#EXTINF:3.0,\nchunk_2.aac\n"
+	p, err := Parse(strings.NewReader(src), mustURL(t, liveBase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range p.Segments {
+		got = append(got, fmt.Sprintf("%s@%d", s.RawURI, s.SeqID))
+	}
+	if strings.Join(got, " ") != "chunk_0.aac@10 chunk_1.aac@11 chunk_2.aac@13" || p.Repeats != 3 || p.LastSeq != 15 {
+		t.Errorf("segments %v, %d repeats, last %d; want each chunk once, 3 repeats, last 15", got, p.Repeats, p.LastSeq)
+	}
+	if p.TotalDuration() != 9 {
+		t.Errorf("duration %v, want 9", p.TotalDuration())
+	}
+}

@@ -2,9 +2,12 @@ package settings
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/spacekeep/spacekeep/protocol"
 )
 
 // writeFile writes v as indented JSON to dir/name atomically (a temporary
@@ -18,7 +21,7 @@ func writeFile(dir, name, what string, v any) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create settings folder: %w", err)
 	}
-	tighten(dir, "")
+	Tighten(dir, "")
 	tmp, err := os.CreateTemp(dir, name+".*") // 0600
 	if err != nil {
 		return fmt.Errorf("write %s: %w", what, err)
@@ -37,12 +40,13 @@ func writeFile(dir, name, what string, v any) error {
 	return nil
 }
 
-// tighten makes the settings folder the owner's only (0700) and the file
+// Tighten makes the settings folder the owner's only (0700) and the file
 // name in it (when given and present) 0600: the watch list names the
-// people followed, the settings the folders used. Files an older
-// spacekeep made readable to all are fixed when next read. A failure
-// changes nothing else: the files still work.
-func tighten(dir, name string) {
+// people followed, the settings the folders used, library-serve.json holds
+// the library server's token. Every reader of a file of this folder calls
+// it, so that files an older spacekeep made readable to all are fixed when
+// next read. A failure changes nothing else: the files still work.
+func Tighten(dir, name string) {
 	if st, err := os.Stat(dir); err == nil && st.IsDir() && st.Mode().Perm() != 0o700 {
 		os.Chmod(dir, 0o700)
 	}
@@ -53,4 +57,34 @@ func tighten(dir, name string) {
 	if st, err := os.Lstat(p); err == nil && st.Mode().IsRegular() && st.Mode().Perm() != 0o600 {
 		os.Chmod(p, 0o600)
 	}
+}
+
+// DamagedError is a settings, watch list or topics file that is there but
+// cannot be understood (not JSON, or values no spacekeep writes). spacekeep
+// never writes over such a file: the user's words are the only copy of
+// what they chose, so it is left as it is and the user is told which file
+// it is and what to do.
+type DamagedError struct {
+	What string // "the watch list"
+	Path string
+	Err  error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("%s %s is damaged and cannot be read (%v). spacekeep leaves it as it is: fix it, or move it away to start %s anew",
+		e.What, e.Path, e.Err, e.What)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// ReadError is the protocol error for a file of the settings folder that
+// could not be read: a damaged one says so in its own words (not the
+// default "could not write" of CodeDisk, which would send the user
+// looking for free space).
+func ReadError(err error) *protocol.Error {
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return protocol.Errorf(protocol.CodeDisk, "%w", err)
+	}
+	return protocol.NewError(protocol.CodeDisk, err)
 }

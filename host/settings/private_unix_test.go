@@ -16,7 +16,7 @@ func TestFilesArePrivate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "spacekeep")
 	check := func(when string) {
 		t.Helper()
-		for p, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, watchFile): 0o600, filepath.Join(dir, fileName): 0o600} {
+		for p, want := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, watchFile): 0o600, filepath.Join(dir, fileName): 0o600, filepath.Join(dir, topicsFile): 0o600} {
 			if st, err := os.Stat(p); err != nil || st.Mode().Perm() != want {
 				t.Errorf("%s: %s: %v, want %v", when, p, err, want)
 			}
@@ -30,10 +30,15 @@ func TestFilesArePrivate(t *testing.T) {
 	if err := Save(dir, s); err != nil {
 		t.Fatal(err)
 	}
+	if err := SaveTopics(dir, []protocol.WatchedTopic{{Search: "rust"}}); err != nil {
+		t.Fatal(err)
+	}
 	check("written")
 	os.Chmod(dir, 0o755)
 	os.Chmod(filepath.Join(dir, watchFile), 0o644)
 	os.Chmod(filepath.Join(dir, fileName), 0o644)
+	os.Chmod(filepath.Join(dir, topicsFile), 0o644)
+	LoadTopics(dir)
 	LoadWatch(dir)
 	Load(dir)
 	check("read again")

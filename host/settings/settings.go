@@ -51,11 +51,11 @@ func DefaultsFor(home, xdgConfig string) protocol.Settings {
 }
 
 // Load reads the settings stored in dir; missing fields and a missing file
-// take the defaults. A damaged file is reported with the defaults returned,
-// so that the host still works.
+// take the defaults. A damaged file is reported (a *DamagedError) with the
+// defaults returned, so that the host still works.
 func Load(dir string) (protocol.Settings, error) {
 	def := Defaults()
-	tighten(dir, fileName)
+	Tighten(dir, fileName)
 	data, err := os.ReadFile(filepath.Join(dir, fileName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return def, nil
@@ -65,7 +65,7 @@ func Load(dir string) (protocol.Settings, error) {
 	}
 	s, err := Apply(def, data)
 	if err != nil {
-		return def, fmt.Errorf("settings file %s: %w", filepath.Join(dir, fileName), err)
+		return def, &DamagedError{What: "the settings", Path: filepath.Join(dir, fileName), Err: err}
 	}
 	return s, nil
 }

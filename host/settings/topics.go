@@ -43,6 +43,7 @@ func CleanTopic(t protocol.WatchedTopic) (protocol.WatchedTopic, error) {
 
 // LoadTopics reads the watched topics stored in dir; a missing file is none.
 func LoadTopics(dir string) ([]protocol.WatchedTopic, error) {
+	Tighten(dir, topicsFile)
 	data, err := os.ReadFile(filepath.Join(dir, topicsFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []protocol.WatchedTopic{}, nil
@@ -54,7 +55,7 @@ func LoadTopics(dir string) ([]protocol.WatchedTopic, error) {
 		Topics []protocol.WatchedTopic `json:"topics"`
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("watched topics %s: %w", filepath.Join(dir, topicsFile), err)
+		return nil, &DamagedError{What: "the watched topics", Path: filepath.Join(dir, topicsFile), Err: err}
 	}
 	out := make([]protocol.WatchedTopic, 0, len(f.Topics))
 	for _, t := range f.Topics {

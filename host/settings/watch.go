@@ -22,7 +22,7 @@ const MaxWatched = 1000
 
 // LoadWatch reads the watch list stored in dir; a missing file is an empty list.
 func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
-	tighten(dir, watchFile)
+	Tighten(dir, watchFile)
 	data, err := os.ReadFile(filepath.Join(dir, watchFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []protocol.WatchedHost{}, nil
@@ -34,7 +34,7 @@ func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
 		Hosts []protocol.WatchedHost `json:"hosts"`
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("watch list %s: %w", filepath.Join(dir, watchFile), err)
+		return nil, &DamagedError{What: "the watch list", Path: filepath.Join(dir, watchFile), Err: err}
 	}
 	out := make([]protocol.WatchedHost, 0, len(f.Hosts))
 	for _, h := range f.Hosts {

@@ -99,7 +99,7 @@ func (k *Keeper) updateTopics(fn func([]protocol.WatchedTopic) ([]protocol.Watch
 	}
 	list, err := settings.LoadTopics(dir)
 	if err != nil {
-		return protocol.NewError(protocol.CodeDisk, err)
+		return settings.ReadError(err) // a damaged list is not written over
 	}
 	next, err := fn(list)
 	if err != nil {

@@ -223,7 +223,7 @@ func (k *Keeper) update(fn func([]protocol.WatchedHost) ([]protocol.WatchedHost,
 	}
 	list, err := settings.LoadWatch(dir)
 	if err != nil {
-		return nil, protocol.NewError(protocol.CodeDisk, err)
+		return nil, settings.ReadError(err) // a damaged list is not written over
 	}
 	next, err := fn(list)
 	if err != nil {

@@ -33,6 +33,15 @@ test('error codes map to plain words and actions', () => {
   assert.equal(u.action, 'none');
 });
 
+test('ffmpeg_missing says, as the host does, that ffmpeg is needed for MP3 and for the picture', () => {
+  const host = protocolCodes().find((/** @type {any} */ c) => c.code === 'ffmpeg_missing').message;
+  for (const m of [host, describeError('ffmpeg_missing').message]) {
+    assert.match(m, /mp3/i);
+    assert.match(m, /picture/);
+    assert.doesNotMatch(m, /only for mp3/i);
+  }
+});
+
 test('disconnect messages from both browsers', () => {
   assert.equal(codeForDisconnect('Specified native messaging host not found.'), 'host_missing');
   assert.equal(codeForDisconnect('No such native application com.spacekeep.host'), 'host_missing');
