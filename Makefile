@@ -2,7 +2,8 @@
 # downloads a Space from the built-in fake x.com; `make test` runs every test.
 GO          ?= go
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X github.com/spacekeep/spacekeep/host/cli.Version=$(VERSION)
+COMMIT      ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+LDFLAGS     := -s -w -X github.com/spacekeep/spacekeep/host/cli.Version=$(VERSION) -X github.com/spacekeep/spacekeep/host/cli.Commit=$(COMMIT)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXT         := extension
 # Explicit, so that Go packages inside extension/node_modules are never built.
