@@ -107,9 +107,9 @@ func explainCompletion(c *cobra.Command) {
 // exitCodeTable lists the exit statuses scripts can tell apart.
 func exitCodeTable() string {
 	byCode := map[int][]string{
-		0:                        {"done: every file complete (or already kept)"},
-		2:                        {"usage: a bad flag or argument"},
-		protocol.ExitIncomplete:  {"incomplete: the file is kept, but audio is missing (see the warnings)"},
+		0:                       {"done: every file complete (or already kept)"},
+		2:                       {"usage: a bad flag or argument"},
+		protocol.ExitIncomplete: {"incomplete: the file is kept, but audio is missing (see the warnings)"},
 	}
 	for _, c := range protocol.Codes {
 		n := protocol.ExitCodes[c]
@@ -174,6 +174,7 @@ func noArgs(c *cobra.Command, args []string) error {
 // subcommand; cobra would print the help and exit 0.
 func groupOf(cmd *cobra.Command) *cobra.Command {
 	cmd.Args = cobra.ArbitraryArgs
+	cmd.SuggestionsMinimumDistance = 2
 	cmd.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
 			msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
