@@ -15,13 +15,13 @@ func (d *decrypter) decrypt(enc []byte) ([]byte, error) {
 	}
 	prefix, data := string(enc[:3]), enc[3:]
 	keys, err := d.keysFor(prefix)
-	if err != nil {
-		return nil, err
-	}
 	for _, k := range keys {
 		if plain, err := decryptCBC(k, data); err == nil {
 			return plain, nil
 		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	return nil, fmt.Errorf("the %s cookies (%s) did not decrypt with the %s key", d.browser, prefix, keyring(d.env))
 }
@@ -49,7 +49,6 @@ func (d *decrypter) keysFor(prefix string) ([][]byte, error) {
 			// Chromium falls back to an empty password when the keyring
 			// is gone; try that before giving up.
 			keys = [][]byte{cbcKey("", 1)}
-			d.keys[prefix] = keys
 			return keys, fmt.Errorf("the %s cookies are encrypted with a password the desktop keyring keeps (v11), and %w", d.browser, err)
 		}
 		keys = [][]byte{cbcKey(pw, 1), cbcKey("", 1)}
