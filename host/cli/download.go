@@ -15,6 +15,7 @@ import (
 	"github.com/spacekeep/spacekeep/host/browsercookies"
 	"github.com/spacekeep/spacekeep/host/cookiefile"
 	"github.com/spacekeep/spacekeep/host/job"
+	"github.com/spacekeep/spacekeep/host/logging"
 	"github.com/spacekeep/spacekeep/host/naming"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -192,19 +193,20 @@ func downloadRun(o *DownloadOptions) error {
 	}
 
 	events := newEventPrinter(env, o.JSON, o.Quiet)
-	var console io.Writer
-	consoleLevel := ""
-	if !o.Quiet && (o.Verbose || env.Getenv("SPACEKEEP_LOG") != "") {
-		console = events.logWriter()
-		if env.Getenv("SPACEKEEP_LOG") == "" {
-			consoleLevel = "info"
+	// The terminal gets words: warnings (a rate limit waited out) as
+	// sentences; log lines themselves only with -v or $SPACEKEEP_LOG.
+	console := logging.Options{Console: events.logWriter(), ConsoleLevel: "warn", ConsoleWords: true}
+	var warn io.Writer = env.Stderr
+	switch {
+	case o.Quiet:
+		console, warn = logging.Options{}, nil
+	case o.Verbose || env.Getenv(logging.EnvLevel) != "":
+		console = logging.Options{Console: events.logWriter()}
+		if env.Getenv(logging.EnvLevel) == "" {
+			console.ConsoleLevel = "info"
 		}
 	}
-	var warn io.Writer
-	if !o.Quiet {
-		warn = env.Stderr
-	}
-	log, closeLog, redact := openLogTo(env, console, consoleLevel, "download", warn)
+	log, closeLog, redact := openLogWith(env, console, "download", warn)
 	defer closeLog()
 	cacheDir, err := cacheRoot(env)
 	if err != nil {

@@ -48,9 +48,14 @@ func openLog(env *Env, console bool, mode string) (zerolog.Logger, func(), func(
 // (nil: no console; "": the file's level). Without a console, a log file
 // that cannot be opened is said in words on warn (when not nil).
 func openLogTo(env *Env, console io.Writer, consoleLevel, mode string, warn io.Writer) (zerolog.Logger, func(), func(string)) {
+	return openLogWith(env, logging.Options{Console: console, ConsoleLevel: consoleLevel}, mode, warn)
+}
+
+// openLogWith is openLogTo with the console's options given whole.
+func openLogWith(env *Env, opts logging.Options, mode string, warn io.Writer) (zerolog.Logger, func(), func(string)) {
 	red := logging.NewRedactor()
-	opts := logging.Options{Dir: logDir(env), Level: env.Getenv(logging.EnvLevel), Redactor: red,
-		Console: console, ConsoleLevel: consoleLevel}
+	console := opts.Console
+	opts.Dir, opts.Level, opts.Redactor = logDir(env), env.Getenv(logging.EnvLevel), red
 	log, closer, err := logging.New(opts)
 	if err != nil {
 		// No log file (a read-only home, say): the console alone, in its

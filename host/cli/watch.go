@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/spacekeep/spacekeep/host/job"
+	"github.com/spacekeep/spacekeep/host/logging"
 	"github.com/spacekeep/spacekeep/host/nmhost"
 	"github.com/spacekeep/spacekeep/host/watch"
 	"github.com/spacekeep/spacekeep/host/watcher"
@@ -391,15 +391,14 @@ func watchRun(o *WatchRunOptions) int {
 			return fail(env, protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q", o.OutDir))
 		}
 	}
-	var console io.Writer
-	consoleLevel := ""
-	if o.Verbose || env.Getenv("SPACEKEEP_LOG") != "" {
-		console = env.Stderr
-		if env.Getenv("SPACEKEEP_LOG") == "" {
-			consoleLevel = "info"
+	console := logging.Options{Console: env.Stderr, ConsoleLevel: "warn", ConsoleWords: true}
+	if o.Verbose || env.Getenv(logging.EnvLevel) != "" {
+		console = logging.Options{Console: env.Stderr}
+		if env.Getenv(logging.EnvLevel) == "" {
+			console.ConsoleLevel = "info"
 		}
 	}
-	log, closeLog, secret := openLogTo(env, console, consoleLevel, "watch", env.Stderr)
+	log, closeLog, secret := openLogWith(env, console, "watch", env.Stderr)
 	defer closeLog()
 	cacheDir, err := cacheRoot(env)
 	if err != nil {
