@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -86,7 +87,7 @@ Spaces, a summary line ends the run and the exit code is the worst one met.`,
 	f.BoolVar(&opts.NoChapters, "no-chapters", false, "no speaker chapters in the audio file")
 	f.StringVar(&opts.SubFormat, "sub-format", "vtt", "captions `format`: vtt or srt")
 	f.IntVar(&opts.Concurrency, "concurrency", 0, "parallel connections `N` (default: found automatically)")
-	f.BoolVar(&opts.NoWait, "no-wait", false, "if another spacekeep is downloading a Space, fail (exit 18) instead of waiting for it")
+	f.BoolVar(&opts.NoWait, "no-wait", false, "wait for nothing: fail if another spacekeep is downloading a Space (exit 18) or if it has not started yet (exit 7)")
 	f.StringVar(&opts.FFmpeg, "ffmpeg", "", "ffmpeg `path`, for mp3 (default: $SPACEKEEP_FFMPEG, else the one on PATH)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress on stderr, only what went wrong")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "show log lines on stderr (the log file has them anyway)")
@@ -243,6 +244,18 @@ func downloadRun(o *DownloadOptions) error {
 func (o *DownloadOptions) one(m *job.Manager, events *eventPrinter, space, out string, cookies protocol.Cookies, guest bool) (int, outcome) {
 	env := o.Env
 	events.start()
+	if o.NoWait {
+		// --no-wait waits for nothing: not for another download, nor for
+		// a scheduled Space to start.
+		if info, err := m.SpaceInfo(env.Ctx, protocol.SpaceQuery{Space: space, Cookies: cookies}); err == nil && info.Status == protocol.StatusScheduled {
+			when := ""
+			if info.StartedAt > 0 {
+				when = " for " + time.UnixMilli(info.StartedAt).Local().Format("Mon 2 Jan 15:04")
+			}
+			return failAbout(env, space, len(o.Spaces), protocol.Errorf(protocol.CodeNotStarted,
+				"This Space is scheduled%s and has not started. Without --no-wait, spacekeep waits for it and records it from its start.", when)), outFailed
+		}
+	}
 	id, err := m.Start(protocol.DownloadStart{Space: space, Cookies: cookies, Options: protocol.Options{
 		OutputDir: out, Format: o.Format, NameTemplate: o.NameTemplate, Concurrency: o.Concurrency, WriteInfoJSON: o.WriteInfoJSON,
 		NoCaptions: o.NoCaptions, NoChapters: o.NoChapters, SubFormat: o.SubFormat}})

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -139,5 +140,20 @@ func TestWorse(t *testing.T) {
 		if got := worse(tc.a, tc.b); got != tc.want {
 			t.Errorf("worse(%d, %d) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// --no-wait does not wait for a scheduled Space either: exit 7 at once,
+// saying what waiting would do.
+func TestDownloadNoWaitOnAScheduledSpace(t *testing.T) {
+	serviceTestEnv(t)
+	x := startFake(t)
+	useFakeSession(t, x)
+	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code, out, errs := runCmd(ctx, nil, "download", "--no-wait", "-o", t.TempDir(), fakex.NotStartedID)
+	if code != protocol.ExitCodes[protocol.CodeNotStarted] || out != "" || !strings.Contains(errs, "has not started. Without --no-wait") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

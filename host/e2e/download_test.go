@@ -105,7 +105,7 @@ func TestDownloadPrintsThePathLast(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The summary line says who spoke and that captions were kept.
-	if !strings.Contains(stderr, "of audio (") || !strings.Contains(stderr, ") · 3 speakers · captions\n") {
+	if !regexp.MustCompile(`(?m)^Saved 1:00 of audio · \d+\.\d MB · 3 speakers · captions · in `).MatchString(stderr) {
 		t.Errorf("summary line:\n%s", stderr)
 	}
 	// The logs went to the log file, which never holds the cookies either.
