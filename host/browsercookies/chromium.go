@@ -180,19 +180,3 @@ func decryptCBC(key, data []byte) ([]byte, error) {
 	}
 	return out[:len(out)-pad], nil
 }
-
-// decryptGCM is the Windows scheme: AES-256-GCM, a 12-byte nonce first.
-func decryptGCM(key, data []byte) ([]byte, error) {
-	b, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	g, err := cipher.NewGCM(b)
-	if err != nil {
-		return nil, err
-	}
-	if len(data) < g.NonceSize()+g.Overhead() {
-		return nil, errors.New("too short")
-	}
-	return g.Open(nil, data[:g.NonceSize()], data[g.NonceSize():], nil)
-}

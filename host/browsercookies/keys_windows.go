@@ -1,6 +1,8 @@
 package browsercookies
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -72,4 +74,20 @@ func dpapi(data []byte) ([]byte, error) {
 	}
 	defer windows.LocalFree(windows.Handle(unsafe.Pointer(out.Data)))
 	return append([]byte(nil), unsafe.Slice(out.Data, out.Size)...), nil
+}
+
+// decryptGCM is the Windows scheme: AES-256-GCM, a 12-byte nonce first.
+func decryptGCM(key, data []byte) ([]byte, error) {
+	b, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	g, err := cipher.NewGCM(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < g.NonceSize()+g.Overhead() {
+		return nil, errors.New("too short")
+	}
+	return g.Open(nil, data[:g.NonceSize()], data[g.NonceSize():], nil)
 }
