@@ -55,13 +55,14 @@ test-ext: npm
 test-e2e: npm build fakex
 	cd $(EXT) && npm run --silent test:e2e
 
-# The fuzz targets, 30 s each: frames from the browser, playlists, chunks and Hydra tags from X.
+# The fuzz targets, 30 s each: frames from the browser, playlists, chunks, Hydra tags and the chat history from X.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./protocol
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./host/playlist
 	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./host/adts
 	$(GO) test -run '^$$' -fuzz '^FuzzParseHydraTag$$' -fuzztime $(FUZZTIME) ./host/xapi
+	$(GO) test -run '^$$' -fuzz '^FuzzChatHistory$$' -fuzztime $(FUZZTIME) ./host/xapi
 
 # Speed and memory: chunk cleaning, merging two hours, the host's start, and a
 # 2-hour Space from the fake CDN over a shaped link (see README).

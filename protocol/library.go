@@ -10,6 +10,7 @@ const (
 	TypeLibraryShow   = "library.show"   // payload LibraryRef → result LibraryDetail
 	TypeLibraryStats  = "library.stats"  // payload LibraryQuery (host) → result LibraryStats
 	TypeLibraryRemove = "library.remove" // payload LibraryRef → result LibraryRemoved
+	TypeLibraryServe  = "library.serve"  // no payload → result LibraryServe
 )
 
 // CapLibrary is announced in hello when the host has a library.
@@ -166,4 +167,11 @@ type LibraryMonth struct {
 // LibraryRemoved is the result of library.remove: the files deleted.
 type LibraryRemoved struct {
 	Removed []string `json:"removed"`
+}
+
+// LibraryServe is the result of library.serve: the root of the host's
+// read-only HTTP server of the library on 127.0.0.1, started on demand,
+// token included (see PROTOCOL.md, "The library over HTTP").
+type LibraryServe struct {
+	BaseURL string `json:"base_url"` // http://127.0.0.1:PORT/<token>/
 }

@@ -50,6 +50,8 @@ var examples = map[string]struct {
 	"library.stats.reply.json":    {"reply", func() any { return new(LibraryStats) }},
 	"library.remove.request.json": {"request", func() any { return new(LibraryRef) }},
 	"library.remove.reply.json":   {"reply", func() any { return new(LibraryRemoved) }},
+	"library.serve.request.json":  {"request", nil},
+	"library.serve.reply.json":    {"reply", func() any { return new(LibraryServe) }},
 	"error.reply.json":            {"reply", nil},
 	"unknown_type.reply.json":     {"reply", nil},
 	"frame_too_large.reply.json":  {"reply", nil},

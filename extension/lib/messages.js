@@ -6,7 +6,7 @@ export const PROTOCOL_VERSION = 1;
 export const HOST_NAME = 'com.spacekeep.host';
 
 /** The Library page's requests (PROTOCOL.md, "The library"). */
-export const LIBRARY_TYPES = /** @type {const} */ (['library.list', 'library.search', 'library.show', 'library.stats', 'library.remove']);
+export const LIBRARY_TYPES = /** @type {const} */ (['library.list', 'library.search', 'library.show', 'library.stats', 'library.remove', 'library.serve']);
 export const REQUEST_TYPES = /** @type {const} */ ([
   'download.start', 'jobs.list', 'job.cancel', 'file.reveal', 'file.open',
   'settings.get', 'settings.set', 'doctor', 'ping', 'space.info',
@@ -311,6 +311,8 @@ const RESULT_CHECKS = {
     speakers: [Array.isArray, true], title_words: [Array.isArray, true], topics: [Array.isArray, true], months: [Array.isArray, true],
   }, out),
   'library.remove': (r, out) => fields(r, 'result', { removed: [(v) => Array.isArray(v) && v.every(isStr), true] }, out),
+  // The library's HTTP server on loopback, token included (PROTOCOL.md, "The library over HTTP").
+  'library.serve': (r, out) => fields(r, 'result', { base_url: [(v) => isStr(v) && /^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/$/.test(v), true] }, out),
   'watch.list': (r, out) => checkWatchList(r, 'result', out),
   'watch.add': (r, out) => checkWatchList(r, 'result', out),
   'watch.remove': (r, out) => checkWatchList(r, 'result', out),

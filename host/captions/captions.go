@@ -17,6 +17,7 @@ type Cue struct {
 	Start, End float64
 	Speaker    string // shown as the voice, e.g. "@ada"; may be empty
 	Text       string
+	Ref        int // the caller's reference (see Said); not written
 }
 
 // Formats WriteSubtitles knows.
@@ -42,10 +43,12 @@ func WriteVTT(w io.Writer, cues []Cue) error {
 	bw.WriteString("WEBVTT\n")
 	for i, c := range cues {
 		fmt.Fprintf(bw, "\n%d\n%s --> %s\n", i+1, stamp(c.Start, '.'), stamp(end(c), '.'))
+		// Escaped, no line of the text can end the cue (a blank line) or
+		// read as a timing line ("-->" needs a '>').
 		text := vttEscape(oneParagraph(c.Text))
-		if c.Speaker != "" {
+		if who := oneLine(c.Speaker); who != "" {
 			// The voice annotation ends at '>': escape it there too.
-			text = "<v " + vttEscape(c.Speaker) + ">" + text
+			text = "<v " + vttEscape(who) + ">" + text
 		}
 		bw.WriteString(text + "\n")
 	}
@@ -62,9 +65,10 @@ func WriteSRT(w io.Writer, cues []Cue) error {
 		if i > 0 {
 			bw.WriteString("\n")
 		}
-		text := oneParagraph(c.Text)
-		if c.Speaker != "" {
-			text = c.Speaker + ": " + text
+		// SubRip has no escapes: no blank line, no "-->" in the text.
+		text := noArrow(oneParagraph(c.Text))
+		if who := noArrow(oneLine(c.Speaker)); who != "" {
+			text = who + ": " + text
 		}
 		fmt.Fprintf(bw, "%d\n%s --> %s\n%s\n", i+1, stamp(c.Start, ','), stamp(end(c), ','), text)
 	}
@@ -81,12 +85,12 @@ func WriteTranscript(w io.Writer, cues []Cue) error {
 	bw := bufio.NewWriter(w)
 	prev := "\x00"
 	for i, c := range cues {
-		text := strings.Join(strings.Fields(c.Text), " ") // one line per caption
+		text := oneLine(c.Text) // one line per caption, no control characters
 		if c.Speaker != prev {
 			if i > 0 {
 				bw.WriteString("\n")
 			}
-			who := c.Speaker
+			who := oneLine(c.Speaker)
 			if who == "" {
 				who = "(unknown)"
 			}
@@ -110,18 +114,45 @@ func end(c Cue) float64 {
 	return c.End
 }
 
-// oneParagraph keeps a cue's text on lines of its own: no blank line (it
-// would end the cue), no "-->" (it would read as a timing line).
+// oneParagraph keeps a cue's text on lines of its own, none blank (a blank
+// line would end the cue), without control characters.
 func oneParagraph(s string) string {
-	lines := strings.FieldsFunc(strings.ReplaceAll(s, "\r", "\n"), func(r rune) bool { return r == '\n' })
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
+	lines := strings.FieldsFunc(printable(strings.ReplaceAll(s, "\r", "\n")), func(r rune) bool { return r == '\n' })
+	kept := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			kept = append(kept, l)
+		}
 	}
-	s = strings.Join(lines, "\n")
-	for strings.Contains(s, "\n\n") {
-		s = strings.ReplaceAll(s, "\n\n", "\n")
+	return strings.Join(kept, "\n")
+}
+
+// oneLine puts s on one line, its spaces and breaks folded into single spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(printable(s)), " ")
+}
+
+// printable makes s valid UTF-8 and turns control characters but line
+// breaks into spaces.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' {
+			return r
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
+
+// noArrow rewrites "-->" (a SubRip timing line's mark) until none is left:
+// one pass over "--->" would leave one.
+func noArrow(s string) string {
+	for strings.Contains(s, "-->") {
+		s = strings.ReplaceAll(s, "-->", "->")
 	}
-	return strings.ReplaceAll(s, "-->", "->")
+	return s
 }
 
 // vttEscape escapes what WebVTT cue text reserves: & < >.

@@ -19,7 +19,9 @@ import (
 
 	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/library"
+	"github.com/spacekeep/spacekeep/host/libserve"
 	"github.com/spacekeep/spacekeep/host/record"
+	"github.com/spacekeep/spacekeep/host/settings"
 	"github.com/spacekeep/spacekeep/host/xapi"
 )
 
@@ -41,7 +43,8 @@ The library is at $SPACEKEEP_LIBRARY, else spacekeep/library.db in your data fol
 	}
 	groupOf(cmd)
 	cmd.AddCommand(NewCmdLibraryList(env, nil), NewCmdLibrarySearch(env, nil), NewCmdLibraryShow(env, nil),
-		NewCmdLibraryStats(env, nil), NewCmdLibraryExport(env, nil), NewCmdLibraryImport(env, nil), NewCmdLibraryRemove(env, nil))
+		NewCmdLibraryStats(env, nil), NewCmdLibraryExport(env, nil), NewCmdLibraryImport(env, nil), NewCmdLibraryRemove(env, nil),
+		NewCmdLibraryServe(env, nil))
 	return cmd
 }
 
@@ -550,6 +553,51 @@ func NewCmdLibraryRemove(env *Env, runF func(*LibraryRemoveOptions) error) *cobr
 		},
 	}
 	cmd.Flags().BoolVar(&o.DeleteFiles, "delete-files", false, "also delete the Space's files (audio, captions, info JSON)")
+	return cmd
+}
+
+// LibraryServeOptions is `library serve`.
+type LibraryServeOptions struct {
+	Env       *Env
+	Run       libserve.RunOptions
+	KeepToken bool
+}
+
+// NewCmdLibraryServe is `spacekeep library serve`.
+func NewCmdLibraryServe(env *Env, runF func(*LibraryServeOptions) error) *cobra.Command {
+	o := &LibraryServeOptions{Env: env}
+	cmd := &cobra.Command{
+		Use:   "serve [flags]",
+		Short: "Serve the library read-only over HTTP: a player and a podcast feed",
+		Long: `Serve the library read-only on this computer, under a random token path: a page to
+listen in the browser, and a podcast feed (RSS with chapters and transcripts) for a
+podcast app. Files are served by library id only. --lan opens it to your local network
+(a phone can subscribe); --keep-token keeps the same address across restarts. Ctrl-C stops.`,
+		Example: `  spacekeep library serve
+  spacekeep library serve --lan --keep-token`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			return withLibrary(env, func(l *library.Library) int {
+				if o.KeepToken {
+					dir, err := settings.Dir()
+					if err != nil {
+						return libFail(env, err)
+					}
+					o.Run.KeepDir = dir
+				}
+				if err := libserve.Run(env.Ctx, l, o.Run, env.Stdout); err != nil {
+					return libFail(env, err)
+				}
+				return exitOK
+			})
+		},
+	}
+	cmd.Flags().StringVar(&o.Run.Addr, "addr", libserve.DefaultAddr, "listen on `host:port` (loopback unless --lan)")
+	cmd.Flags().BoolVar(&o.KeepToken, "keep-token", false, "keep the same address across restarts (for a podcast app's feed)")
+	cmd.Flags().BoolVar(&o.Run.LAN, "lan", false, "serve your local network as well (a phone can subscribe)")
 	return cmd
 }
 

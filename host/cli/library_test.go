@@ -6,14 +6,18 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
 	"github.com/spacekeep/spacekeep/host/record"
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 )
 
 // libraryEnv points the library into a temp folder and writes n info JSON
@@ -172,5 +176,80 @@ func TestDownloadAddsToLibrary(t *testing.T) {
 	}
 	if _, hits, _ := runCmd(ctx, nil, "library", "search", "keeping spac"); !strings.Contains(hits, fakex.DemoID) {
 		t.Errorf("search: %s", hits)
+	}
+}
+
+// serveCmd runs `spacekeep library serve args` until it prints the feed's
+// address and returns that, and a stop that ends it with its exit code.
+func serveCmd(t *testing.T, args ...string) (string, string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncbuf.Buffer
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, append([]string{"spacekeep", "library", "serve"}, args...), nil, &out, &errb) }()
+	re := regexp.MustCompile(`Podcast feed: (http://\S+)\n`)
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1], out.String(), func() int { cancel(); return <-done }
+		}
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("library serve ended (%d): %s %s", code, out.String(), errb.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("library serve printed no feed: %q %q", out.String(), errb.String())
+	return "", "", nil
+}
+
+func TestLibraryServeCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := libraryEnv(t, 2)
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	if code, _, errs := runCmd(ctx, nil, "library", "import", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	feed, out, stop := serveCmd(t)
+	if !regexp.MustCompile(`^Library: http://127\.0\.0\.1:\d+/[0-9a-f]{32}/\n`).MatchString(out) || strings.Contains(out, "network") {
+		t.Errorf("output %q", out)
+	}
+	res, err := http.Get(feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.Count(string(body), "<enclosure ") != 2 {
+		t.Errorf("feed: %d %s", res.StatusCode, body)
+	}
+	if code := stop(); code != exitOK {
+		t.Errorf("exit %d after Ctrl-C", code)
+	}
+	// A new token at each start, unless --keep-token.
+	again, _, stop := serveCmd(t)
+	stop()
+	if again == feed {
+		t.Error("the same token at a second start without --keep-token")
+	}
+	kept, _, stop := serveCmd(t, "--keep-token")
+	stop()
+	kept2, _, stop := serveCmd(t, "--keep-token")
+	stop()
+	if kept != kept2 {
+		t.Errorf("--keep-token: %s then %s", kept, kept2)
+	}
+	// Not on the network without --lan.
+	code, _, errs := runCmd(ctx, nil, "library", "serve", "--addr", "0.0.0.0:0")
+	if code == exitOK || !strings.Contains(errs, "--lan") {
+		t.Errorf("--addr 0.0.0.0:0 without --lan: %d %q", code, errs)
+	}
+	_, out, stop = serveCmd(t, "--lan")
+	stop()
+	if !strings.Contains(out, "local network (--lan)") {
+		t.Errorf("--lan does not say so: %q", out)
 	}
 }

@@ -40,9 +40,14 @@
 //
 // The API listener also serves the Periscope chat service (chat.go):
 // POST /api/v2/accessChatPublic (answering an endpoint on itself) and
-// POST /chatapi/v1/history, paged, holding SpaceSpec.Captions among
-// partials, listener chat, reactions, joins and empty finals. Its requests
-// are logged with Listener "chat".
+// POST /chatapi/v1/history, paged, holding SpaceSpec.Captions as X sends
+// them: partials growing word by word while the words are spoken, the
+// final once the sentence ends, an empty final where a new voice opens,
+// among listener chat, reactions, joins and more empty finals.
+// CaptionSpec.Spoken is the ground truth of when the words were said;
+// TalkShow builds a long Space whose captions and speakers agree. ChatLoop
+// makes the history's cursor loop. Its requests are logged with Listener
+// "chat".
 //
 // # Live trouble
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/testaudio"
@@ -98,10 +99,14 @@ type SpaceSpec struct {
 	// (with partials, chat, reactions and joins around them); ChatFail
 	// makes the history answer that status from page ChatFailPage on (1
 	// is the first page), or accessChatPublic when ChatFailPage is 0.
-	// See chat.go.
+	// ChatLoop makes the history's cursor loop from page 3 back to page 2
+	// for ever, as a broken chat service might. See chat.go.
 	Captions     []CaptionSpec
 	ChatFail     int
 	ChatFailPage int
+	ChatLoop     bool
+	// ChatPageSize is how many messages a history page holds; default 5.
+	ChatPageSize int
 	// LiveInterval is how often a Running Space gains a chunk; default
 	// ChunkDuration (real time). Tests use a few milliseconds.
 	LiveInterval time.Duration
@@ -134,6 +139,14 @@ type space struct {
 	playlistHits int
 	hits         map[int]int // GETs per chunk index
 	stallUntil   time.Time   // CDN requests hang until then (Stall)
+
+	chat *chatLog // the chat history, made once (chat.go); shared by copies
+}
+
+// chatLog is a Space's chat history, made on its first request.
+type chatLog struct {
+	once sync.Once
+	msgs []map[string]any
 }
 
 // AddSpace adds (or replaces) a Space. It may be called at any time.
@@ -276,6 +289,7 @@ func newSpace(spec SpaceSpec, now time.Time) *space {
 	// A Twitter snowflake: ms since the Twitter epoch, shifted left 22 bits.
 	snow := uint64(created.UnixMilli()-1288834974657)<<22 | u(3)&(1<<22-1)
 	sp := &space{
+		chat:     &chatLog{},
 		spec:     spec,
 		hash:     base64.RawURLEncoding.EncodeToString(sum[:]),
 		region:   region,

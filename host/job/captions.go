@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spacekeep/spacekeep/host/captions"
 	"github.com/spacekeep/spacekeep/host/naming"
@@ -24,9 +24,10 @@ type captionResult struct {
 
 // fetchCaptions reads the Space's final captions from the chat service
 // and places them on the audio, which began at audioStart (Unix seconds)
-// and lasts duration. Failures are not the download's: they become the
+// and lasts duration; turns (who spoke when, from the Hydra tags) date the
+// captions that came without partials. Failures are not the download's: they become the
 // record's missing entries, with the captions read before them.
-func (r *runner) fetchCaptions(ctx context.Context, chatToken string, audioStart, duration float64) captionResult {
+func (r *runner) fetchCaptions(ctx context.Context, chatToken string, audioStart, duration float64, turns []record.Turn) captionResult {
 	var res captionResult
 	if chatToken == "" {
 		res.missing = append(res.missing, record.Missing{What: "captions", Why: "X gave no chat token for this Space"})
@@ -42,28 +43,23 @@ func (r *runner) fetchCaptions(ctx context.Context, chatToken string, audioStart
 		r.log.Warn().Err(err).Int("captions", len(got)).Msg("captions: the chat service failed")
 		res.missing = append(res.missing, record.Missing{What: "captions", Why: why})
 	}
-	outside := 0
+	said := make([]captions.Said, len(got))
 	for i, c := range got {
-		start := float64(c.At.UnixMilli())/1000 - audioStart
-		if start < 0 || start >= duration {
-			outside++
-			continue
+		said[i] = captions.Said{Began: math.NaN(), Final: float64(c.At.UnixMilli())/1000 - audioStart,
+			Speaker: speakerLabel(c.Handle, c.Name), Text: c.Text, Ref: i}
+		if !c.Began.IsZero() {
+			said[i].Began = float64(c.Began.UnixMilli())/1000 - audioStart
 		}
-		end := start + readingTime(c.Text)
-		if i+1 < len(got) {
-			if next := float64(got[i+1].At.UnixMilli())/1000 - audioStart; next > start && next < end {
-				end = next
-			}
-		}
-		end = min(end, duration)
-		who := ""
-		if c.Handle != "" {
-			who = "@" + c.Handle
-		} else if c.Name != "" {
-			who = c.Name
-		}
-		res.cues = append(res.cues, captions.Cue{Start: start, End: end, Speaker: who, Text: c.Text})
-		res.captions = append(res.captions, record.Caption{StartS: round3(start), EndS: round3(end), Handle: c.Handle, Name: c.Name, Text: c.Text})
+	}
+	var spoke []captions.Turn
+	for _, t := range turns {
+		spoke = append(spoke, captions.Turn{Start: t.StartS, End: t.EndS, Speaker: speakerLabel(t.Handle, t.Name)})
+	}
+	cues, outside := captions.Place(said, spoke, duration)
+	res.cues = cues
+	for _, q := range cues {
+		c := got[q.Ref]
+		res.captions = append(res.captions, record.Caption{StartS: round3(q.Start), EndS: round3(q.End), Handle: c.Handle, Name: c.Name, Text: c.Text})
 	}
 	if outside > 0 {
 		res.missing = append(res.missing, record.Missing{What: "captions",
@@ -72,10 +68,12 @@ func (r *runner) fetchCaptions(ctx context.Context, chatToken string, audioStart
 	return res
 }
 
-// readingTime is how long a caption stays up when the next does not cut
-// it short: about 0.4 s a word, between 1.5 and 8 s.
-func readingTime(text string) float64 {
-	return min(max(0.4*float64(len(strings.Fields(text)))+0.8, 1.5), 8)
+// speakerLabel is how a caption shows its speaker: @handle, else the name.
+func speakerLabel(handle, name string) string {
+	if handle != "" {
+		return "@" + handle
+	}
+	return name
 }
 
 // writeCaptionFiles writes the captions (.vtt or .srt) and the

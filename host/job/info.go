@@ -14,11 +14,16 @@ var writeInfoFile = writeInfo
 
 // writeInfo writes the record as <audio's final name>.info.json beside the
 // audio file, by the sidecar rules (never over an existing file). The
-// record lists itself among its files.
+// record lists itself among its files, with its size.
 func writeInfo(audio string, rec *record.Record) error {
 	name := filepath.Base(naming.SidecarPath(audio, ".info.json"))
-	rec.Files = append(rec.Files, record.File{Name: name, Kind: record.KindInfo})
-	_, err := naming.WriteSidecar(audio, ".info.json", func(w io.Writer) error { return record.Encode(w, rec) })
+	b, err := record.EncodeListed(rec, name)
+	if err == nil {
+		_, err = naming.WriteSidecar(audio, ".info.json", func(w io.Writer) error {
+			_, err := w.Write(b)
+			return err
+		})
+	}
 	if err != nil {
 		rec.Files = rec.Files[:len(rec.Files)-1]
 	}

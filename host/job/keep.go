@@ -34,7 +34,7 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 			start = float64(sp.StartedAt.UnixMilli()) / 1000
 		}
 		cctx, cancel := context.WithTimeout(ctx, captionsTimeout)
-		cres = r.fetchCaptions(cctx, r.chatToken, start, duration)
+		cres = r.fetchCaptions(cctx, r.chatToken, start, duration, sres.turns)
 		cancel()
 		switch {
 		case len(cres.cues) == 0:

@@ -95,7 +95,7 @@ func tags(sp *xapi.Space) merge.Tags {
 		}
 	}
 	t := merge.Tags{Title: sp.Title, Artist: artist, AlbumArtist: artist, Album: xapi.Album, Comment: xapi.SpaceURL(sp.ID),
-		EpisodeID: sp.ID, Genre: "Podcast"}
+		EpisodeID: sp.ID, Genre: "Podcast", URL: xapi.SpaceURL(sp.ID), Created: sp.Date()}
 	if t.Title == "" {
 		t.Title = "Untitled Space"
 	}

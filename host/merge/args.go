@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/spacekeep/spacekeep/protocol"
@@ -27,48 +28,22 @@ type Tags struct {
 	Description string
 	EpisodeID   string // the Space id
 	Genre       string
+	URL         string    // the Space's page: the m4a's podcast URL (and description when none)
+	Created     time.Time // when the Space began: the m4a's creation time; zero: unknown
 }
 
-// pairs lists the tags in a fixed order with ffmpeg's generic keys, which
-// its mp4 and ID3 muxers map to their own atoms and frames.
-func (t Tags) pairs() [][2]string {
-	return [][2]string{
-		{"title", t.Title}, {"artist", t.Artist}, {"album_artist", t.AlbumArtist},
-		{"album", t.Album}, {"date", t.Date}, {"comment", t.Comment}, {"description", t.Description},
-		{"episode_id", t.EpisodeID}, {"genre", t.Genre},
-	}
-}
-
-// buildArgs returns ffmpeg's arguments for an mp3: the ADTS stream on stdin, the cover
-// (if any) as a second input, tags and the output in one pass.
-func buildArgs(opt Options, out string, coverCodec string) []string {
-	args := []string{"-hide_banner", "-nostats", "-loglevel", "error", "-y"}
-	if coverCodec != "" {
-		// With two inputs (audio + cover) ffmpeg reads each in a thread and
-		// sleeps 10 ms whenever the audio queue (8 packets by default) runs
-		// dry: a 2-hour Space took 7 minutes instead of 1 s. With one input
-		// the big queue only costs time.
-		args = append(args, "-thread_queue_size", "16384") // packets of ~260 bytes: at most ~4 MB
-	}
-	args = append(args, "-f", "aac", "-i", "pipe:0")
-	if coverCodec != "" {
-		args = append(args, "-i", opt.CoverPath, "-map", "0:a", "-map", "1:v",
-			"-c:v", coverCodec, "-disposition:v:0", "attached_pic")
-	} else {
-		args = append(args, "-map", "0:a")
-	}
-	for _, kv := range opt.Tags.pairs() {
-		if v := tagValue(kv[1]); v != "" {
-			args = append(args, "-metadata", kv[0]+"="+v)
-		}
-	}
-	// ID3v2.3 is what most players read, cover art included.
-	args = append(args, "-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "3", "-f", "mp3")
-	return append(args, out)
+// buildArgs returns ffmpeg's arguments for an mp3's audio: the ADTS stream
+// on stdin, the bare MPEG audio (with its Xing/LAME header) to out. The tag
+// is written by id3Tag, once the chapters are known.
+func buildArgs(out string) []string {
+	return []string{"-hide_banner", "-nostats", "-loglevel", "error", "-y",
+		"-f", "aac", "-i", "pipe:0", "-map", "0:a", "-map_metadata", "-1",
+		"-c:a", "libmp3lame", "-b:a", "128k", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", out}
 }
 
 // coverCodec returns "copy" for a JPEG or PNG cover (both fit MP4 and ID3
-// as they are) and "mjpeg" to convert anything else (WebP avatars...).
+// as they are) and "mjpeg" for anything else (WebP avatars...), which
+// coverJPEG converts.
 func coverCodec(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {

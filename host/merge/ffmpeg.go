@@ -1,6 +1,6 @@
 // Package merge turns a Space's chunks into one tagged audio file: an m4a
-// written in Go (package mp4, no ffmpeg), or an mp3 encoded by ffmpeg and
-// checked with ffprobe. Either way the audio is checked against the
+// written in Go (package mp4, no ffmpeg), or an mp3 encoded by ffmpeg, its
+// ID3 tag written in Go (id3.go), checked with ffprobe. Either way the audio is checked against the
 // playlist, chunk by chunk.
 package merge
 

@@ -65,7 +65,7 @@ func mergeM4A(ctx context.Context, src source, out string, opt Options, total in
 		Title: tagValue(opt.Tags.Title), Artist: tagValue(opt.Tags.Artist), AlbumArtist: tagValue(opt.Tags.AlbumArtist),
 		Album: tagValue(opt.Tags.Album), Date: tagValue(opt.Tags.Date), Comment: tagValue(opt.Tags.Comment),
 		Description: tagValue(opt.Tags.Description), Genre: tagValue(opt.Tags.Genre), EpisodeID: tagValue(opt.Tags.EpisodeID),
-		Cover: cover,
+		URL: tagValue(opt.Tags.URL), Created: opt.Tags.Created, Cover: cover,
 	}
 	if opt.Chapters != nil {
 		for _, c := range opt.Chapters() {

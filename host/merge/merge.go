@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/exec"
 	"strings"
 	"syscall"
 	"time"
@@ -24,9 +25,10 @@ type Options struct {
 	// CoverPath is the cover art: a JPEG or PNG (an mp3 also takes others,
 	// converted by ffmpeg; an m4a leaves them out), or "".
 	CoverPath string
-	// Chapters, if set, is called once, when the m4a is finalized after the
-	// last chunk (a speaker timeline is only complete then), and its
-	// chapters go into the file. mp3 files have no chapters.
+	// Chapters, if set, is called once, when the file is finalized after
+	// the last chunk (a speaker timeline is only complete then), and its
+	// chapters go into the file: the m4a's chapter lists, the mp3's ID3
+	// CHAP frames.
 	Chapters func() []Chapter
 	// ExpectedDuration is the sum of the playlist's EXTINF, in seconds; the
 	// audio merged must match it within one AAC frame per chunk. 0 skips
@@ -64,7 +66,7 @@ type Chapter struct {
 
 // Result describes the file Merge wrote.
 type Result struct {
-	Duration float64 // seconds: counted for an m4a, as ffprobe reads an mp3
+	Duration float64 // seconds of audio fed, exact to the AAC frame (an mp3's encoder padding not counted)
 	Size     int64   // bytes
 }
 
@@ -112,7 +114,9 @@ func Merge(ctx context.Context, chunks []string, out string, opt Options) (res R
 	return mergeMP3(ctx, src, out, opt, total)
 }
 
-// mergeMP3 encodes the audio with ffmpeg and checks the file with ffprobe.
+// mergeMP3 encodes the audio with ffmpeg into a file beside out, then
+// writes out: the ID3 tag (tags, cover, chapters; see id3.go) and that
+// audio; and checks it with ffprobe.
 func mergeMP3(ctx context.Context, src source, out string, opt Options, total int64) (res Result, err error) {
 	ffmpeg, err := FindFFmpeg(opt.FFmpeg)
 	if err != nil {
@@ -124,9 +128,9 @@ func mergeMP3(ctx context.Context, src source, out string, opt Options, total in
 			return res, err
 		}
 	}
-	cover := ""
+	var cover []byte
 	if opt.CoverPath != "" {
-		if cover, err = coverCodec(opt.CoverPath); err != nil {
+		if cover, err = coverJPEG(ctx, ffmpeg, opt.CoverPath); err != nil {
 			return res, err
 		}
 	}
@@ -134,15 +138,82 @@ func mergeMP3(ctx context.Context, src source, out string, opt Options, total in
 	if stall <= 0 {
 		stall = DefaultStall
 	}
+	audio := out + ".mpa"
+	defer os.Remove(audio)
 	var list chunkList
-	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(opt, out, cover), src, total, opt.Progress, &list, stall, out)
+	fed, err := runFFmpeg(ctx, ffmpeg, buildArgs(audio), src, total, opt.Progress, &list, stall, audio)
 	if err != nil {
 		return res, err
 	}
 	if err := list.check(fed, opt.ExpectedDuration); err != nil {
 		return res, err
 	}
-	return verify(ctx, ffprobe, out, fed)
+	var chapters []Chapter
+	if opt.Chapters != nil {
+		chapters = opt.Chapters()
+	}
+	if err := tagMP3(out, audio, mp3Tag(opt.Tags, cover, chapters, fed)); err != nil {
+		return res, err
+	}
+	res, err = verify(ctx, ffprobe, out, fed)
+	// The audio fed, exact to the AAC frame: what ffprobe reads of an mp3
+	// counts the encoder's padding.
+	res.Duration = fed
+	return res, err
+}
+
+// tagMP3 writes out: tag, then the encoded audio.
+func tagMP3(out, audio string, tag []byte) error {
+	if err := checkTagSize(tag); err != nil {
+		return protocol.NewError(protocol.CodeInternal, err)
+	}
+	in, err := os.Open(audio)
+	if err != nil {
+		return protocol.Errorf(protocol.CodeFFmpegFailed, "ffmpeg exited without writing the mp3: %w", err)
+	}
+	defer in.Close()
+	f, err := os.Create(out)
+	if err != nil {
+		return diskError("create the mp3", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(tag); err != nil {
+		return diskError("write the mp3's tag", err)
+	}
+	if _, err := io.Copy(f, in); err != nil {
+		return diskError("write the mp3", err)
+	}
+	if err := f.Close(); err != nil {
+		return diskError("write the mp3", err)
+	}
+	return nil
+}
+
+// coverJPEG returns the cover as JPEG or PNG bytes, converting anything
+// else (a WebP avatar) to JPEG with ffmpeg.
+func coverJPEG(ctx context.Context, ffmpeg, path string) ([]byte, error) {
+	codec, err := coverCodec(path)
+	if err != nil {
+		return nil, err
+	}
+	if codec == "copy" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, protocol.Errorf(protocol.CodeDisk, "read cover art: %w", err)
+		}
+		return b, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-i", path, "-frames:v", "1",
+		"-c:v", "mjpeg", "-f", "mjpeg", "pipe:1")
+	stderr := newTail(stderrTail)
+	cmd.Stderr = stderr
+	b, err := cmd.Output()
+	if err != nil || len(b) == 0 {
+		return nil, protocol.Errorf(protocol.CodeFFmpegFailed, "convert the cover art %s to JPEG: %s: %w", path, stderr.lastLine(), err)
+	}
+	return b, nil
 }
 
 // listSource serves a fixed list of chunk files, waiting on ready if set.

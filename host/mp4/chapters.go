@@ -92,7 +92,7 @@ func chapterSamples(chs []Chapter, timescale, end uint64) (data []byte, sizes, d
 // chapterTrak builds the QuickTime chapter track: a disabled text track
 // whose samples are the titles, referred to by the audio's tref/chap.
 // Apple's players and ffmpeg read chapters from it.
-func chapterTrak(timescale uint32, duration uint64, sizes, durs []uint32, wide bool) *mp4.TrakBox {
+func chapterTrak(timescale uint32, duration, movieDur, created uint64, sizes, durs []uint32, wide bool) *mp4.TrakBox {
 	stsd := mp4.NewStsdBox()
 	stsd.AddChild(unknown("text", textSampleEntry))
 	stts := &mp4.SttsBox{}
@@ -116,12 +116,13 @@ func chapterTrak(timescale uint32, duration uint64, sizes, durs []uint32, wide b
 	tkhd := mp4.CreateTkhd()
 	tkhd.Flags = 0x000002 // in movie, not enabled: not a subtitle to show
 	tkhd.TrackID = chapterTrackID
-	tkhd.Duration = duration
-	if duration > 0xFFFFFFFF {
+	tkhd.Duration = movieDur // in the movie's timescale
+	tkhd.CreationTime, tkhd.ModificationTime = created, created
+	if movieDur > 0xFFFFFFFF || created > 0xFFFFFFFF {
 		tkhd.Version = 1
 	}
 	trak.AddChild(tkhd)
-	trak.AddChild(media(timescale, duration, "text", "SubtitleHandler", minf))
+	trak.AddChild(media(timescale, duration, created, "text", "SubtitleHandler", minf))
 	return trak
 }
 
@@ -145,13 +146,51 @@ var textMediaHeader = []byte{
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0,
 }
 
+// maxNero is how many chapters the Nero list can hold (a byte of count).
+const maxNero = 255
+
+// neroChapters fits chapters into the Nero list (see MergeShortest); the
+// chapter track keeps every chapter.
+func neroChapters(chs []Chapter, duration float64) []Chapter {
+	return MergeShortest(chs, maxNero, duration)
+}
+
+// MergeShortest fits sorted chapters of audio lasting duration into a list
+// that holds at most limit (the Nero list and ID3's CTOC count in a byte):
+// while there are more, the two neighbours that are shortest together
+// become one (the longer one's title, the earlier start), so that the list
+// still covers the whole audio rather than stopping short.
+func MergeShortest(chs []Chapter, limit int, duration float64) []Chapter {
+	if len(chs) <= limit || limit < 1 {
+		return chs
+	}
+	out := append([]Chapter(nil), chs...)
+	length := func(i int) float64 { // to the next start, or the end
+		if i+1 < len(out) {
+			return out[i+1].Start - out[i].Start
+		}
+		return duration - out[i].Start
+	}
+	for len(out) > limit {
+		best, bestLen := 0, math.Inf(1)
+		for i := 0; i+1 < len(out); i++ {
+			if l := length(i) + length(i+1); l < bestLen {
+				best, bestLen = i, l
+			}
+		}
+		if length(best+1) > length(best) {
+			out[best].Title = out[best+1].Title
+		}
+		out = append(out[:best+1], out[best+2:]...)
+	}
+	return out
+}
+
 // nero returns the body of the Nero chapter list (udta/chpl), which VLC,
 // mpv and ffmpeg read: version 1, a count, then each start in 100 ns units
 // and a title of at most 255 bytes. It holds at most 255 chapters.
 func nero(chs []Chapter) []byte {
-	if len(chs) > 255 {
-		chs = chs[:255]
-	}
+	chs = chs[:min(len(chs), maxNero)]
 	b := []byte{1, 0, 0, 0, 0, 0, 0, 0, byte(len(chs))}
 	for _, c := range chs {
 		b = binary.BigEndian.AppendUint64(b, uint64(math.Round(c.Start*1e7)))

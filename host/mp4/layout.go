@@ -5,9 +5,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
+	"time"
 
 	"github.com/Eyevinn/mp4ff/aac"
 	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/spacekeep/spacekeep/host/adts"
 )
 
 // Track IDs: the audio, and the chapter text track it refers to.
@@ -71,28 +74,34 @@ func (w *Writer) layout(m Meta) (*layout, error) {
 	mdat.SetLazyDataSize(uint64(len(text)) + w.bytes)
 	ftyp := mp4.NewFtyp("M4A ", 0x200, []string{"M4A ", "isom", "iso2", "mp41"})
 
+	// The movie's timescale is 1000, as ffmpeg writes it: readers that
+	// scale the Nero chapter list by it (mutagen) read it right. The
+	// tracks keep the sample rate.
+	movieDur := uint64(math.Round(float64(samples) * movieTimescale / float64(rate)))
+	created := mp4Time(m.Created)
 	wide := false
 	for {
-		audio, err := w.audioTrak(rate, samples, len(chapters) > 0, wide)
+		audio, err := w.audioTrak(rate, samples, movieDur, created, len(chapters) > 0, wide)
 		if err != nil {
 			return nil, err
 		}
 		moov := mp4.NewMoovBox()
 		mvhd := mp4.CreateMvhd()
-		mvhd.Timescale = rate
-		mvhd.Duration = samples
+		mvhd.Timescale = movieTimescale
+		mvhd.Duration = movieDur
+		mvhd.CreationTime, mvhd.ModificationTime = created, created
 		mvhd.NextTrackID = chapterTrackID + 1
-		if samples > 0xFFFFFFFF {
+		if movieDur > 0xFFFFFFFF || created > 0xFFFFFFFF {
 			mvhd.Version = 1
 		}
 		moov.AddChild(mvhd)
 		moov.AddChild(audio)
 		var textTrak *mp4.TrakBox
 		if len(chapters) > 0 {
-			textTrak = chapterTrak(rate, samples, textSizes, textDurs, wide)
+			textTrak = chapterTrak(rate, samples, movieDur, created, textSizes, textDurs, wide)
 			moov.AddChild(textTrak)
 		}
-		udta, err := userData(m, chapters)
+		udta, err := userData(m, chapters, float64(samples)/float64(rate))
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +162,9 @@ func setOffsets(trak *mp4.TrakBox, base uint64, rel []uint64) {
 
 // audioTrak builds the AAC track: mp4a/esds from the first ADTS header, one
 // stts entry (every frame is 1024 samples), the frame sizes and the chunks.
-func (w *Writer) audioTrak(rate uint32, samples uint64, chapters, wide bool) (*mp4.TrakBox, error) {
+// samples is its duration in its own timescale (rate), movieDur in the
+// movie's.
+func (w *Writer) audioTrak(rate uint32, samples, movieDur, created uint64, chapters, wide bool) (*mp4.TrakBox, error) {
 	asc := aac.AudioSpecificConfig{
 		ObjectType:           byte(w.first.ObjectType),
 		ChannelConfiguration: byte(w.first.Channels),
@@ -164,6 +175,8 @@ func (w *Writer) audioTrak(rate uint32, samples uint64, chapters, wide bool) (*m
 		return nil, fmt.Errorf("describe the AAC audio: %w", err)
 	}
 	esds := mp4.CreateEsdsBox(cfg.Bytes())
+	// Readers show these as the bitrate (mutagen's "0 bps" without them).
+	esds.DecConfigDescriptor.AvgBitrate, esds.DecConfigDescriptor.MaxBitrate, esds.DecConfigDescriptor.BufferSizeDB = w.bitrates()
 	channels := uint16(w.first.Channels)
 	if channels > 2 {
 		channels = 2 // the sample entry's field is a hint; esds has the layout
@@ -202,10 +215,11 @@ func (w *Writer) audioTrak(rate uint32, samples uint64, chapters, wide bool) (*m
 	tkhd := mp4.CreateTkhd()
 	tkhd.Flags = 0x000003 // enabled, in movie
 	tkhd.TrackID = audioTrackID
-	tkhd.Duration = samples
+	tkhd.Duration = movieDur // in the movie's timescale
+	tkhd.CreationTime, tkhd.ModificationTime = created, created
 	tkhd.Volume = 0x0100
 	tkhd.AlternateGroup = 1
-	if samples > 0xFFFFFFFF {
+	if movieDur > 0xFFFFFFFF || created > 0xFFFFFFFF {
 		tkhd.Version = 1
 	}
 	trak.AddChild(tkhd)
@@ -215,14 +229,53 @@ func (w *Writer) audioTrak(rate uint32, samples uint64, chapters, wide bool) (*m
 		tref.AddChild(&mp4.TrefTypeBox{Name: "chap", TrackIDs: []uint32{chapterTrackID}})
 		trak.AddChild(tref)
 	}
-	trak.AddChild(media(rate, samples, "soun", "SoundHandler", minf))
+	trak.AddChild(media(rate, samples, created, "soun", "SoundHandler", minf))
 	return trak, nil
 }
 
+// bitrates returns the audio's average and peak bitrates in bits per
+// second (the peak over any second of frames) and its largest frame in
+// bytes, for the esds.
+func (w *Writer) bitrates() (avg, peak, largest uint32) {
+	rate := uint64(w.first.SampleRate)
+	if rate == 0 || len(w.sizes) == 0 {
+		return 0, 0, 0
+	}
+	samples := w.samples()
+	avg = uint32(min(w.bytes*8*rate/samples, math.MaxUint32))
+	window := max(int((rate+adts.SamplesPerFrame/2)/adts.SamplesPerFrame), 1) // frames in a second
+	var sum, most uint64
+	for i, s := range w.sizes {
+		sum += uint64(s)
+		if i >= window {
+			sum -= uint64(w.sizes[i-window])
+		}
+		most = max(most, sum)
+		largest = max(largest, s)
+	}
+	frames := uint64(min(window, len(w.sizes)))
+	peak = uint32(min(most*8*rate/(frames*adts.SamplesPerFrame), math.MaxUint32))
+	return avg, max(peak, avg), largest
+}
+
+// movieTimescale is the movie header's units a second.
+const movieTimescale = 1000
+
+// mp4Epoch is when MP4 time begins (seconds are counted from 1904).
+var mp4Epoch = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// mp4Time is t in seconds since 1904; 0 (unknown) for a zero or earlier t.
+func mp4Time(t time.Time) uint64 {
+	if t.IsZero() || t.Before(mp4Epoch) {
+		return 0
+	}
+	return uint64(t.Sub(mp4Epoch) / time.Second)
+}
+
 // media builds an mdia box around minf.
-func media(timescale uint32, duration uint64, handler, name string, minf *mp4.MinfBox) *mp4.MdiaBox {
-	mdhd := &mp4.MdhdBox{Timescale: timescale, Duration: duration}
-	if duration > 0xFFFFFFFF {
+func media(timescale uint32, duration, created uint64, handler, name string, minf *mp4.MinfBox) *mp4.MdiaBox {
+	mdhd := &mp4.MdhdBox{Timescale: timescale, Duration: duration, CreationTime: created, ModificationTime: created}
+	if duration > 0xFFFFFFFF || created > 0xFFFFFFFF {
 		mdhd.Version = 1
 	}
 	mdhd.SetLanguage("und")

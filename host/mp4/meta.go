@@ -2,8 +2,10 @@ package mp4
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
+	"time"
 
 	"github.com/Eyevinn/mp4ff/mp4"
 )
@@ -19,8 +21,12 @@ type Meta struct {
 	Description string
 	Genre       string
 	EpisodeID   string
-	Cover       []byte // a JPEG or PNG, or nil
-	Chapters    []Chapter
+	// URL is the episode's page: the podcast URL atom (purl), and the
+	// description's when Description is empty (Apple's apps show those).
+	URL      string
+	Created  time.Time // the movie's creation time; zero: unknown
+	Cover    []byte    // a JPEG or PNG, or nil
+	Chapters []Chapter
 }
 
 // iTunes data types of a covr's data box.
@@ -43,16 +49,16 @@ func CoverType(img []byte) (uint32, error) {
 
 // userData builds moov/udta: the Nero chapter list and the iTunes tags
 // (meta/ilst) with the cover.
-func userData(m Meta, chapters []Chapter) (*mp4.UdtaBox, error) {
+func userData(m Meta, chapters []Chapter, duration float64) (*mp4.UdtaBox, error) {
 	udta := &mp4.UdtaBox{}
 	if len(chapters) > 0 {
-		udta.AddChild(unknown("chpl", nero(chapters)))
+		udta.AddChild(unknown("chpl", nero(neroChapters(chapters, duration))))
 	}
 	ilst := &mp4.IlstBox{}
 	for _, t := range []struct{ key, value string }{
 		{"\xa9nam", m.Title}, {"\xa9ART", m.Artist}, {"aART", m.AlbumArtist},
 		{"\xa9alb", m.Album}, {"\xa9day", m.Date}, {"\xa9cmt", m.Comment},
-		{"desc", m.Description}, {"\xa9gen", m.Genre}, {"tven", m.EpisodeID},
+		{"desc", cmp.Or(m.Description, m.URL)}, {"\xa9gen", m.Genre}, {"tven", m.EpisodeID}, {"purl", m.URL},
 		{"\xa9too", "spacekeep"},
 	} {
 		if t.value == "" {

@@ -3,14 +3,17 @@ package mp4
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/Eyevinn/mp4ff/mp4"
+	"github.com/spacekeep/spacekeep/host/internal/readers"
 )
 
 // adtsAudio encodes seconds of a tone as ADTS with ffmpeg (a test tool).
@@ -252,5 +255,119 @@ func TestCoverTypeFlag(t *testing.T) {
 	w.WriteADTS(audio)
 	if _, err := w.Finish(new(bytes.Buffer), &data, Meta{Cover: []byte("RIFF....WEBP")}); err == nil {
 		t.Error("a WebP cover: no error")
+	}
+}
+
+// mutagenM4A is what mutagen reads from an m4a.
+type mutagenM4A struct {
+	Length   float64             `json:"length"`
+	Bitrate  int                 `json:"bitrate"`
+	Chapters [][2]any            `json:"chapters"` // [start s, title]
+	Tags     map[string][]string `json:"tags"`
+}
+
+func readMutagen(t *testing.T, path string) mutagenM4A {
+	t.Helper()
+	var m mutagenM4A
+	readers.Python(t, &m, `
+import json, sys
+from mutagen.mp4 import MP4
+f = MP4(sys.argv[1])
+tags = {k: [str(v) for v in (vs if isinstance(vs, list) else [vs])] for k, vs in (f.tags or {}).items() if k != "covr"}
+print(json.dumps({"length": f.info.length, "bitrate": f.info.bitrate,
+                  "chapters": [[c.start, c.title] for c in (f.chapters or [])], "tags": tags}))
+`, path)
+	return m
+}
+
+// TestMutagenReadsChaptersTagsAndBitrate: mutagen scales the Nero list by
+// the movie's timescale (48x too small when it was 48000), and shows the
+// esds bitrate (0 bps before); the URL is in desc and purl; the creation
+// time is the Space's start (1904 before), as ffprobe reads it.
+func TestMutagenReadsChaptersTagsAndBitrate(t *testing.T) {
+	chs := []Chapter{{0, "Intro"}, {1.5, "Zwei – ü"}, {3, "Three"}}
+	created := time.Date(2024, 6, 28, 17, 0, 5, 0, time.UTC)
+	url := "https://x.com/i/spaces/1OyKAWgagpqJb"
+	p := write(t, adtsAudio(t, 4), Meta{Title: "T", EpisodeID: "1OyKAWgagpqJb", URL: url, Created: created, Chapters: chs}, nil)
+	m := readMutagen(t, p)
+	if len(m.Chapters) != len(chs) {
+		t.Fatalf("mutagen reads %d chapters: %v", len(m.Chapters), m.Chapters)
+	}
+	for i, c := range m.Chapters {
+		if start, _ := c[0].(float64); math.Abs(start-chs[i].Start) > 0.001 || c[1] != chs[i].Title {
+			t.Errorf("chapter %d: %v, want %v", i, c, chs[i])
+		}
+	}
+	if math.Abs(m.Length-4) > 0.1 || m.Bitrate < 50000 || m.Bitrate > 200000 {
+		t.Errorf("length %g s, bitrate %d bps (96 kb/s audio)", m.Length, m.Bitrate)
+	}
+	if d, u, ep := m.Tags["desc"], m.Tags["purl"], m.Tags["tven"]; len(d) != 1 || d[0] != url || len(u) != 1 || u[0] != url || len(ep) != 1 || ep[0] != "1OyKAWgagpqJb" {
+		t.Errorf("tags %v", m.Tags)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "format_tags=creation_time:stream_tags=creation_time", "-of", "json", p).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(out), `"creation_time": "2024-06-28T17:00:05.000000Z"`); n != 3 {
+		t.Errorf("ffprobe reads the creation time %d times of 3 (movie, audio, chapter track):\n%s", n, out)
+	}
+	mf := decode(t, p)
+	if mf.Moov.Mvhd.Timescale != 1000 || mf.Moov.Mvhd.Duration != uint64(math.Round(m.Length*1000)) {
+		t.Errorf("mvhd timescale %d duration %d", mf.Moov.Mvhd.Timescale, mf.Moov.Mvhd.Duration)
+	}
+	for _, trak := range mf.Moov.Traks {
+		if trak.Tkhd.Duration != mf.Moov.Mvhd.Duration || trak.Mdia.Mdhd.Timescale != 48000 {
+			t.Errorf("track %d: tkhd duration %d (movie %d), mdhd timescale %d", trak.Tkhd.TrackID, trak.Tkhd.Duration, mf.Moov.Mvhd.Duration, trak.Mdia.Mdhd.Timescale)
+		}
+	}
+}
+
+// TestNeroListHoldsLongSpaces: 407 turns are 407 chapters in the
+// QuickTime track and 255 in the Nero list (its count is a byte), which
+// still cover the whole file: the shortest neighbours are merged, not the
+// tail cut off.
+func TestNeroListHoldsLongSpaces(t *testing.T) {
+	var chs []Chapter
+	at := 0.0
+	for i := range 407 {
+		chs = append(chs, Chapter{at, "turn " + strconv.Itoa(i)})
+		at += 0.005 * float64(1+i%3)
+	}
+	p := write(t, adtsAudio(t, 5), Meta{Chapters: chs}, nil)
+	m := readMutagen(t, p)
+	if len(m.Chapters) != 255 {
+		t.Fatalf("mutagen reads %d Nero chapters, want 255", len(m.Chapters))
+	}
+	last, _ := m.Chapters[254][0].(float64)
+	if first, _ := m.Chapters[0][0].(float64); first != 0 || last < chs[404].Start {
+		t.Errorf("the Nero list runs %g-%g s; the turns %g-%g s", first, last, chs[0].Start, chs[406].Start)
+	}
+	b, _ := os.ReadFile(p)
+	trackOnly := filepath.Join(t.TempDir(), "track.m4a")
+	os.WriteFile(trackOnly, bytes.Replace(b, []byte("chpl"), []byte("xxxx"), 1), 0o644)
+	out, err := exec.Command("ffprobe", "-v", "error", "-of", "json", "-show_chapters", trackOnly).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(out), `"start_time"`); n != 407 {
+		t.Errorf("ffprobe reads %d chapters from the QuickTime track, want 407", n)
+	}
+}
+
+func TestNeroChaptersMergeTheShortestNeighbours(t *testing.T) {
+	chs := make([]Chapter, 256) // one too many: one merge
+	for i := range chs {
+		chs[i] = Chapter{float64(i * 10), strconv.Itoa(i)}
+	}
+	chs[99].Start = 985 // 98 lasts 5 s, 99 15 s: 97+98 (15 s) is the shortest pair
+	got := neroChapters(chs, 2560)
+	if len(got) != 255 {
+		t.Fatalf("%d chapters", len(got))
+	}
+	if got[97] != (Chapter{970, "97"}) || got[98] != (Chapter{985, "99"}) || got[254] != (Chapter{2550, "255"}) {
+		t.Errorf("around the merge: %v %v; the last %v", got[97], got[98], got[254])
+	}
+	if n := len(neroChapters(chs[:255], 2560)); n != 255 {
+		t.Errorf("255 chapters became %d", n)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/library"
+	"github.com/spacekeep/spacekeep/host/libserve"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -28,6 +29,9 @@ type libraryState struct {
 	once sync.Once
 	lib  *library.Library
 	err  error
+
+	serverOnce sync.Once
+	server     *libserve.OnDemand // this session's, when Options.LibraryServer is nil
 }
 
 func (s *session) libraryHandlers() map[string]func(context.Context, json.RawMessage) (any, error) {
@@ -40,6 +44,7 @@ func (s *session) libraryHandlers() map[string]func(context.Context, json.RawMes
 		protocol.TypeLibraryShow:   s.libraryShow,
 		protocol.TypeLibraryStats:  s.libraryStats,
 		protocol.TypeLibraryRemove: s.libraryRemove,
+		protocol.TypeLibraryServe:  s.libraryServe,
 	}
 }
 
@@ -57,11 +62,40 @@ func (s *session) library(ctx context.Context) (*library.Library, error) {
 	return s.lib.lib, nil
 }
 
-// closeLibrary closes the library at the end of the session.
+// closeLibrary closes the library at the end of the session, and the
+// session's own HTTP server of it, if library.serve started one.
 func (s *session) closeLibrary() {
 	if s.lib.lib != nil {
 		s.lib.lib.Close()
 	}
+	if s.lib.server != nil {
+		s.lib.server.Close()
+	}
+}
+
+// LibraryServer is the library's HTTP server (package libserve), started
+// on demand: library.serve asks it for its root URL.
+type LibraryServer interface {
+	BaseURL(ctx context.Context) (string, error)
+}
+
+// libraryServe answers library.serve: the root URL of the library's HTTP
+// server on loopback, started at the first request. The service shares
+// one server among its sessions (Options.LibraryServer); a browser's host
+// starts its own, which ends with the session.
+func (s *session) libraryServe(ctx context.Context, _ json.RawMessage) (any, error) {
+	srv := s.opts.LibraryServer
+	if srv == nil {
+		s.lib.serverOnce.Do(func() {
+			s.lib.server = &libserve.OnDemand{Open: s.opts.Library, Log: s.log}
+		})
+		srv = s.lib.server
+	}
+	base, err := srv.BaseURL(ctx)
+	if err != nil {
+		return nil, protocol.Errorf(protocol.CodeDisk, "could not serve the library: %w", err)
+	}
+	return protocol.LibraryServe{BaseURL: base}, nil
 }
 
 func libraryFilter(q protocol.LibraryQuery) library.Filter {

@@ -3,8 +3,11 @@ package nmhost
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -129,4 +132,54 @@ func TestLibraryUnavailable(t *testing.T) {
 		t.Errorf("no library: %v", r)
 	}
 	h.finish()
+}
+
+func TestLibraryServe(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "library.db")
+	dir := t.TempDir()
+	l, err := library.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "1OdKrjdgPqRKX"
+	audio := []byte("0123456789 an m4a stand-in")
+	os.WriteFile(filepath.Join(dir, id+".m4a"), audio, 0o644)
+	if err := l.Add(context.Background(), &record.Record{ID: id, Title: "Talk", Status: record.StatusEnded, DurationS: 60,
+		Host: record.Person{Handle: "alice"}, Files: []record.File{{Name: id + ".m4a", Kind: record.KindAudio}}}, dir); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	h := startHost(t, Options{Library: func(ctx context.Context) (*library.Library, error) { return library.Open(ctx, path) }})
+	h.next()
+	h.send(req(1, protocol.TypeLibraryServe, nil))
+	r := h.nextReply()
+	res, _ := r["result"].(map[string]any)
+	base, _ := res["base_url"].(string)
+	if r["ok"] != true || !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/[0-9a-f]{32}/$`).MatchString(base) {
+		t.Fatalf("library.serve: %v", r)
+	}
+	h.send(req(2, protocol.TypeLibraryServe, nil))
+	if r := h.nextReply(); r["result"].(map[string]any)["base_url"] != base {
+		t.Errorf("a second library.serve started another server: %v", r)
+	}
+	get := func(url string) (*http.Response, []byte, error) {
+		rq, _ := http.NewRequest("GET", url, nil)
+		rq.Header.Set("Range", "bytes=2-5")
+		res, err := http.DefaultClient.Do(rq)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		return res, b, err
+	}
+	res2, body, err := get(base + "audio/" + id + ".m4a")
+	if err != nil || res2.StatusCode != 206 || string(body) != "2345" {
+		t.Fatalf("the audio from base_url: %v %v %q", res2, err, body)
+	}
+	h.finish()
+	// The browser's host took the server down with its session.
+	if _, _, err := get(base + "audio/" + id + ".m4a"); err == nil {
+		t.Error("the library server outlived the session")
+	}
 }

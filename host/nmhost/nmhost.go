@@ -60,6 +60,9 @@ type Options struct {
 	// Library opens the library of kept Spaces for the library.* requests;
 	// nil answers them with unknown_type.
 	Library LibraryOpener
+	// LibraryServer answers library.serve; nil starts a server of Library
+	// for this session (it stops when the session ends).
+	LibraryServer LibraryServer
 	// KeepJobs leaves the driver open when the session ends: the background
 	// service serves many sessions on one driver, whose jobs outlive them.
 	KeepJobs bool

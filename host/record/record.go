@@ -6,7 +6,9 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -158,6 +160,25 @@ func Encode(w io.Writer, r *Record) error {
 		return fmt.Errorf("encode the record: %w", err)
 	}
 	return nil
+}
+
+// EncodeListed encodes r with itself among its files: an entry of kind
+// info named name, whose size is that of the very bytes returned (the
+// entry's own digits count, so the size is found by settling on it).
+func EncodeListed(r *Record, name string) ([]byte, error) {
+	r.Files = append(r.Files, File{Name: name, Kind: KindInfo})
+	self := len(r.Files) - 1
+	for range 8 {
+		var b bytes.Buffer
+		if err := Encode(&b, r); err != nil {
+			return nil, err
+		}
+		if int64(b.Len()) == r.Files[self].Size {
+			return b.Bytes(), nil
+		}
+		r.Files[self].Size = int64(b.Len())
+	}
+	return nil, errors.New("encode the record: its own size does not settle")
 }
 
 // maxSize bounds what Decode reads: a 10-hour Space with captions is well

@@ -41,3 +41,22 @@ func TestDecodeRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeListedKnowsItsOwnSize: the record lists itself with the size it
+// has on disk, whatever the number of digits that size takes.
+func TestEncodeListedKnowsItsOwnSize(t *testing.T) {
+	for _, pad := range []int{0, 9950, 99960, 999970} {
+		r := &Record{ID: "x", Title: strings.Repeat("a", pad), Files: []File{{Name: "x.m4a", Kind: KindAudio, Size: 12}}}
+		b, err := EncodeListed(r, "x.info.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(back.Files); n != 2 || back.Files[1] != (File{Name: "x.info.json", Kind: KindInfo, Size: int64(len(b))}) {
+			t.Errorf("pad %d: files %+v, the record is %d bytes", pad, back.Files, len(b))
+		}
+	}
+}

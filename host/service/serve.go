@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spacekeep/spacekeep/host/job"
+	"github.com/spacekeep/spacekeep/host/libserve"
 	"github.com/spacekeep/spacekeep/host/nmhost"
 )
 
@@ -22,6 +23,13 @@ import (
 func Serve(ctx context.Context, ln net.Listener, d job.Driver, opts nmhost.Options) error {
 	opts.KeepJobs = true
 	log := opts.Logger
+	if opts.LibraryServer == nil && opts.Library != nil {
+		// One HTTP server of the library for every session, started by
+		// the first library.serve: the player's URLs survive a reconnect.
+		od := &libserve.OnDemand{Open: opts.Library, Log: log}
+		defer od.Close()
+		opts.LibraryServer = od
+	}
 	sessCtx, endSessions := context.WithCancel(context.Background())
 	defer endSessions()
 	stop := context.AfterFunc(ctx, func() { ln.Close() })

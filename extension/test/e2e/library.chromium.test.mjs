@@ -6,7 +6,7 @@ import { launch, requireChromium, EXT_ORIGIN } from './lib/chromium.mjs';
 import { requireBinaries } from './lib/fakex.mjs';
 import { installForChromium } from './lib/host.mjs';
 import { tmp } from './lib/common.mjs';
-import { seedLibrary, libraryScenario } from './lib/library.mjs';
+import { seedLibrary, libraryScenario, playerScenario } from './lib/library.mjs';
 import { SCREENSHOTS } from './lib/paths.mjs';
 import { waitForExpression } from './lib/poll.mjs';
 
@@ -38,7 +38,12 @@ describe('Chromium: the Library page', () => {
       // Polled with evaluate: waitForFunction would eval a string, which the page's CSP forbids.
       waitFor: (/** @type {string} */ e, /** @type {string} */ what) => waitForExpression((x) => page.evaluate(x), e, { timeout: 20000, what, every: 100 }),
       screenshot: (/** @type {string} */ f) => page.screenshot({ path: f, fullPage: true }),
+      // A real click (CDP input): the page may start audio on it.
+      click: (/** @type {string} */ sel) => page.click(sel),
+      reload: () => page.reload(),
+      dark: (/** @type {boolean} */ on) => page.emulateMedia({ colorScheme: on ? 'dark' : 'light' }),
     };
+    await playerScenario(driver, (name) => join(SCREENSHOTS, `chromium-${name}.png`));
     await libraryScenario(driver, seed, (name) => join(SCREENSHOTS, `chromium-${name}.png`));
     await page.close();
   });

@@ -7,7 +7,7 @@ import { launchFirefox, FxTab, requireFirefox, EXT_ORIGIN } from './lib/firefox.
 import { requireBinaries } from './lib/fakex.mjs';
 import { installForFirefox } from './lib/host.mjs';
 import { tmp } from './lib/common.mjs';
-import { seedLibrary, libraryScenario } from './lib/library.mjs';
+import { seedLibrary, libraryScenario, playerScenario } from './lib/library.mjs';
 import { SCREENSHOTS } from './lib/paths.mjs';
 
 describe('Firefox: the Library page', () => {
@@ -35,7 +35,11 @@ describe('Firefox: the Library page', () => {
       evaluate: (/** @type {string} */ e) => tab.evaluate(e),
       waitFor: (/** @type {string} */ e, /** @type {string} */ what) => tab.waitFor(e, { what }),
       screenshot: (/** @type {string} */ f) => tab.screenshot(f),
+      // evaluate runs with user activation: the page may start audio on it.
+      click: (/** @type {string} */ sel) => tab.evaluate(`(document.querySelector(${JSON.stringify(sel)}).click(), true)`),
+      reload: () => tab.navigate(`${EXT_ORIGIN}/library.html`),
     };
+    await playerScenario(driver, (name) => join(SCREENSHOTS, `firefox-${name}.png`));
     await libraryScenario(driver, seed, (name) => join(SCREENSHOTS, `firefox-${name}.png`));
   });
 });

@@ -36,7 +36,7 @@ test('every example in protocol/testdata/messages is valid for the extension', (
   }
   // The examples cover the requests the extension sends.
   for (const t of ['download.start', 'space.info', 'jobs.list', 'job.cancel', 'file.reveal', 'file.open', 'settings.get', 'settings.set',
-    'library.list', 'library.search', 'library.show', 'library.stats', 'library.remove']) {
+    'library.list', 'library.search', 'library.show', 'library.stats', 'library.remove', 'library.serve']) {
     assert.ok(seenRequests.has(t), `protocol/testdata has no ${t}.request.json`);
   }
 });

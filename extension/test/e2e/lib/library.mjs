@@ -5,6 +5,7 @@
 // transcript, delete.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { spacekeep } from './host.mjs';
 import { tmp } from './common.mjs';
@@ -12,6 +13,7 @@ import { tmp } from './common.mjs';
 export const HOSTS = ['alice', 'bob', 'carol'];
 export const SPACES = 120; // 40 per host: more than two pages of 50
 export const NEEDLE = 'NEEDLE';
+export const PLAYED_S = 120; // the played Space's audio, seconds
 
 /**
  * Writes SPACES info JSON records (record schema 1) and stand-in audio
@@ -44,7 +46,14 @@ export function seedLibrary(home) {
       files: [{ name: `${name}.m4a`, kind: 'audio', size: 5 }, { name: `${name}.info.json`, kind: 'info' }],
     };
     writeFileSync(join(dir, `${name}.info.json`), JSON.stringify(rec, null, 2));
-    writeFileSync(join(dir, `${name}.m4a`), 'audio');
+    if (special) {
+      // The Space the player plays: two minutes of real AAC (ffmpeg), with
+      // its index first so that seeking needs only a few Range requests.
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=f=220:r=8000:d=${PLAYED_S}`, '-ac', '1',
+        '-c:a', 'aac', '-b:a', '12k', '-movflags', '+faststart', join(dir, `${name}.m4a`)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } else {
+      writeFileSync(join(dir, `${name}.m4a`), 'audio');
+    }
   }
   const env = { SPACEKEEP_LIBRARY: library };
   const out = spacekeep(['library', 'import', dir], { ...env, HOME: home });
@@ -122,4 +131,95 @@ export async function libraryScenario(page, seed, shot) {
   await page.waitFor(`document.querySelectorAll('#list > li.item').length === 0`, 'the Space to go from the list');
   await page.waitFor(`document.getElementById('st-spaces').textContent === '${SPACES - 1}'`, 'the statistics to follow');
   assert.ok(!existsSync(seed.special), 'the audio file was deleted');
+}
+
+/**
+ * The player: play the NEEDLE Space, jump by a speaker turn (chapter 2), a
+ * transcript line and a search hit, each within 0.5 s of its start; the
+ * audio really plays (time moves); the position is remembered and offered
+ * as "Continue listening" after a reload. Screenshots light and dark.
+ * @param {{evaluate: (e: string) => Promise<any>, waitFor: (e: string, what: string) => Promise<any>, click: (selector: string) => Promise<any>,
+ *   screenshot?: (f: string) => Promise<any>, reload: () => Promise<any>, dark?: (on: boolean) => Promise<any>}} page
+ * @param {(name: string) => string} [shot]
+ */
+export async function playerScenario(page, shot) {
+  const settled = `document.body.dataset.ready === 'true' && document.body.dataset.loading === 'false'`;
+  await page.waitFor(settled, 'the Library page to load');
+  const search = async (/** @type {string} */ q) => {
+    await page.evaluate(`(() => { const q = document.getElementById('q'); q.value = ${JSON.stringify(q)}; document.getElementById('search-form').requestSubmit(); return true; })()`);
+    const n = q ? 1 : 50;
+    await page.waitFor(`document.body.dataset.loading === 'false' && document.querySelectorAll('#list > li.item').length === ${n}`, `the search for ${q}`);
+  };
+  const time = () => page.evaluate(`document.getElementById('audio').currentTime`);
+  const near = async (/** @type {number} */ want, /** @type {string} */ what) => {
+    // Seeking is asynchronous: wait for it to land, then check where.
+    await page.waitFor(`!document.getElementById('audio').seeking && Math.abs(document.getElementById('audio').currentTime - ${want}) < 0.5`, `${what}: the audio at ${want} s`);
+    const t = await time();
+    assert.ok(Math.abs(t - want) < 0.5, `${what}: currentTime ${t}, want ${want} ± 0.5`);
+  };
+  await search(NEEDLE);
+  await page.click('#list > li.item .act-play');
+  await page.waitFor(`document.getElementById('player').dataset.ready === 'true' || !document.getElementById('p-error').hidden`, 'the player to load the Space');
+  assert.equal(await page.evaluate(`document.getElementById('p-error').hidden ? '' : document.getElementById('p-error').textContent`), '', 'the player loaded the audio');
+  const src = await page.evaluate(`document.getElementById('audio').currentSrc`);
+  assert.match(src, /^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/audio\/1Lib000000007\.m4a$/, 'the audio comes from the host\'s library server');
+  const duration = await page.evaluate(`document.getElementById('audio').duration`);
+  assert.ok(Math.abs(duration - PLAYED_S) < 1, `the audio's duration ${duration}`);
+  // It plays: time moves.
+  await page.waitFor(`document.getElementById('player').dataset.playing === 'true' && document.getElementById('audio').currentTime > 0.3`, 'the audio to play');
+
+  // The turns, as marks and as a list; chapter 2 is the guest's turn at 70 s.
+  assert.equal(await page.evaluate(`document.querySelectorAll('#p-marks .mark').length`), 2, 'a mark per turn on the seek bar');
+  const turns = await page.evaluate(`[...document.querySelectorAll('#p-turns li')].map((e) => e.textContent)`);
+  assert.deepEqual(turns, ['0:00@bob — BOB', '1:10@guest'], 'the host\'s turn named from the talk time');
+  await page.click('#p-turns li:nth-child(2)');
+  await near(70, 'chapter 2');
+  await page.waitFor(`document.getElementById('p-speaking').textContent.includes('@guest')`, 'who is speaking');
+
+  // A transcript line.
+  assert.equal(await page.evaluate(`document.querySelectorAll('#p-lines li').length`), 3);
+  await page.click('#p-lines li:nth-child(2)');
+  await near(75, 'the transcript line at 1:15');
+  await page.waitFor(`document.querySelector('#p-lines li.now')?.textContent.includes('borrow checker')`, 'the current line highlighted');
+  if (shot) await page.screenshot?.(shot('player'));
+  if (shot && page.dark) {
+    await page.dark(true);
+    await page.screenshot?.(shot('player-dark'));
+    await page.dark(false);
+  }
+
+  // Back to the start, then a search hit plays from its second.
+  await page.click('#p-turns li:nth-child(1)');
+  await near(0, 'chapter 1');
+  await search('borrow checker');
+  await page.click('#list > li.item .hits li');
+  await near(75, 'the search hit at 1:15');
+  await page.waitFor(`document.getElementById('player').dataset.playing === 'true'`, 'the hit to play');
+
+  // Speed.
+  await page.evaluate(`(() => { const s = document.getElementById('p-rate'); s.value = '1.5'; s.dispatchEvent(new Event('change')); return true; })()`);
+  assert.equal(await page.evaluate(`document.getElementById('audio').playbackRate`), 1.5, '1.5×');
+
+  // Keys: space pauses, → skips 15 s, / goes to the search box.
+  await page.evaluate(`(document.activeElement.blur(), document.body.dispatchEvent(new KeyboardEvent('keydown', { key: ' ', bubbles: true })), true)`);
+  await page.waitFor(`document.getElementById('audio').paused`, 'space to pause');
+  const before = await time();
+  await page.evaluate(`(document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true })), true)`);
+  await near(before + 15, '→');
+  await page.evaluate(`(document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '/', bubbles: true })), true)`);
+  assert.equal(await page.evaluate(`document.activeElement?.id`), 'q', '/ focuses the search box');
+  await page.evaluate(`(document.activeElement.blur(), true)`);
+
+  // Remembered: after a reload, "Continue listening" offers it from there.
+  const at = await time();
+  await page.waitFor(`(async () => { const g = await (globalThis.browser ?? chrome).storage.local.get('listening'); return Math.abs((g.listening?.['1Lib000000007']?.t ?? -1) - ${at}) < 0.5; })()`, 'the position to be kept');
+  await page.reload();
+  await page.waitFor(settled, 'the page to load again');
+  await page.waitFor(`!document.getElementById('continue').hidden`, 'Continue listening');
+  assert.match(await page.evaluate(`document.getElementById('continue-list').textContent`), /NEEDLE/);
+  await page.click('#continue-list button');
+  await page.waitFor(`document.getElementById('player').dataset.ready === 'true'`, 'the player again');
+  await near(at, 'continue listening');
+  await page.click('#p-close');
+  await search('');
 }
