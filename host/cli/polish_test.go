@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,42 @@ func TestExternalTextIsCleaned(t *testing.T) {
 	line := describe(protocol.Event{Stage: protocol.StageFetching, Space: &protocol.SpaceInfo{Title: evil}})
 	if strings.ContainsAny(line, "\x1b\x07\u202e") || !strings.Contains(line, "Pwned title") {
 		t.Errorf("progress line %q", line)
+	}
+}
+
+// Log lines reach stderr only with -v (or $SPACEKEEP_LOG); without, the
+// terminal gets words.
+func TestLogLinesOnlyWithVerbose(t *testing.T) {
+	serviceTestEnv(t)
+	x := startFake(t)
+	useFakeSession(t, x)
+	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
+	t.Setenv("SPACEKEEP_FFMPEG", "")
+	t.Setenv("SPACEKEEP_LIBRARY", filepath.Join(t.TempDir(), "library.db"))
+	logLine := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d (INF|WRN|DBG)`)
+	for _, verbose := range []bool{false, true} {
+		args := []string{"download", "-o", t.TempDir(), "1OyKAWgagpqJb"}
+		if verbose {
+			args = append(args, "-v")
+		}
+		code, _, errs := runCmd(context.Background(), nil, args...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if got := logLine.MatchString(errs); got != verbose {
+			t.Errorf("verbose=%v: log lines on stderr: %v\n%s", verbose, got, errs)
+		}
+		if !strings.Contains(errs, "Saved 1:00 of audio") {
+			t.Errorf("verbose=%v: no Saved line:\n%s", verbose, errs)
+		}
+	}
+}
+
+// What the user typed, echoed in an error, is cleaned too.
+func TestWatchAddErrorIsCleaned(t *testing.T) {
+	serviceTestEnv(t)
+	code, _, errs := runCmd(context.Background(), nil, "watch", "add", "\x1b]0;pwned\x07bad\x1b[2J handle")
+	if code != exitUsage || strings.ContainsAny(errs, "\x1b\x07") || !strings.Contains(errs, "bad handle") {
+		t.Errorf("exit %d: %q", code, errs)
 	}
 }
