@@ -55,7 +55,9 @@ test-ext: npm
 test-e2e: npm build fakex
 	cd $(EXT) && npm run --silent test:e2e
 
-# The fuzz targets, 30 s each: frames from the browser, playlists, chunks, Hydra tags and the chat history from X.
+# The fuzz targets, 30 s each: frames from the browser, playlists, chunks, Hydra tags and the chat history from X,
+# the page's answers the extension relays, MPEG-TS chunks, what people type into the library's search, and
+# external text made safe for a terminal.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./protocol
@@ -63,6 +65,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./host/adts
 	$(GO) test -run '^$$' -fuzz '^FuzzParseHydraTag$$' -fuzztime $(FUZZTIME) ./host/xapi
 	$(GO) test -run '^$$' -fuzz '^FuzzChatHistory$$' -fuzztime $(FUZZTIME) ./host/xapi
+	$(GO) test -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME) ./host/library
+	$(GO) test -run '^$$' -fuzz '^FuzzPageAnswers$$' -fuzztime $(FUZZTIME) ./host/xapi
+	$(GO) test -run '^$$' -fuzz '^FuzzADTS$$' -fuzztime $(FUZZTIME) ./host/tsaudio
+	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./host/termtext
 
 # Speed and memory: chunk cleaning, merging two hours, the host's start, and a
 # 2-hour Space from the fake CDN over a shaped link (see README).

@@ -330,14 +330,15 @@ async function inspect(tabId, fresh) {
  * Starts a download of the Space at ref (a link or id), with the session of
  * the tab it was found in.
  * @param {any} tab @param {string | undefined} ref @param {string} [format]
+ * @param {boolean} [video] keep the picture of a Space with video (an mp4)
  */
-async function startDownload(tab, ref, format) {
+async function startDownload(tab, ref, format, video) {
   const spaceId = parseSpaceId(ref ?? tab?.url);
   if (!spaceId) throw new CodedError('not_a_space', 'not a Space link');
   const cookies = await sessionOrGuest(tab);
   const settings = await localSettings();
   const fmt = FORMATS.includes(/** @type {any} */ (format)) ? format : settings.format;
-  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt, write_info_json: true },
+  const payload = downloadStartPayload({ space: spaceId, cookies, options: { format: fmt, write_info_json: true, ...(video ? { video: true } : {}) },
     hints: await loadHints(), page: await pageAnswers(spaceId), browser: browserInfo() });
   const res = await native.request('download.start', payload);
   const info = infoCache.get(cookies ? spaceId : `${spaceId}:guest`)?.info;
@@ -350,9 +351,9 @@ const commands = {
   async inspect({ tabId, fresh }) {
     return inspect(tabId, fresh);
   },
-  async download({ tabId, space, format }) {
+  async download({ tabId, space, format, video }) {
     const tab = await getTab(tabId);
-    return startDownload(tab, space, format);
+    return startDownload(tab, space, format, video === true);
   },
   async cancel({ job }) {
     return native.request('job.cancel', { job });

@@ -160,6 +160,9 @@ function renderCard(info, softError, guest) {
   btn.disabled = Boolean(blocked);
   $('format-group').toggleAttribute('disabled', Boolean(blocked));
   $('format-group').hidden = Boolean(blocked);
+  // A Space with video: a camera mark, and the choice to keep its picture.
+  $('space-video').hidden = !info.video;
+  $('video-option').hidden = !info.video || Boolean(blocked);
   $('download-error').hidden = true;
   showPanel('card');
   showWatchButton(ui, /** @type {HTMLButtonElement} */ ($('watch-host')), softError ? null : info);
@@ -171,11 +174,12 @@ $('download').addEventListener('click', async () => {
   const btn = /** @type {HTMLButtonElement} */ ($('download'));
   if (btn.disabled || tabId === undefined) return;
   const format = /** @type {HTMLInputElement | null} */ (document.querySelector('input[name=format]:checked'))?.value;
+  const video = !$('video-option').hidden && /** @type {HTMLInputElement} */ ($('keep-video')).checked;
   btn.disabled = true;
   btn.classList.add('busy');
   $('download-error').hidden = true;
   try {
-    await ui.call('download', { tabId, space: current?.spaceId, format });
+    await ui.call('download', { tabId, space: current?.spaceId, format, video });
     api.storage.local.set({ lastFormat: format }).catch(() => {});
   } catch (e) {
     const code = /** @type {any} */ (e).code ?? 'internal';

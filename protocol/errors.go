@@ -19,7 +19,7 @@ const (
 	CodeNotReplayable Code = "not_replayable"  // ended without a replay
 	CodeNotStarted    Code = "not_started"     // scheduled, not yet live
 	CodeLive          Code = "live"            // live: recording live Spaces is not supported yet
-	CodeVideoSpace    Code = "video_space"     // a video broadcast, not an audio Space
+	CodeVideoSpace    Code = "video_space"     // a Space with video whose sound could not be had
 	CodeRateLimited   Code = "rate_limited"    // X said 429 for too long
 	CodeNetwork       Code = "network"         // could not reach X or its CDN
 	CodeBadPlaylist   Code = "bad_playlist"    // the HLS playlist could not be understood
@@ -44,7 +44,7 @@ var Messages = map[Code]string{
 	CodeNotReplayable: "This Space has ended and its host did not keep a replay, so there is nothing to download.",
 	CodeNotStarted:    "This Space has not started yet. Try again once it is live or has ended.",
 	CodeLive:          "This Space is live. Its replay can be downloaded once it ends (if the host keeps one).",
-	CodeVideoSpace:    "This is a video broadcast, not an audio Space; spacekeep downloads audio Spaces only.",
+	CodeVideoSpace:    "This Space has video, and X served no sound spacekeep can read.",
 	CodeRateLimited:   "X is rate-limiting this account. Wait a few minutes, then try again.",
 	CodeNetwork:       "Could not reach X. Check your connection and try again; the download resumes where it stopped.",
 	CodeBadPlaylist:   "X sent a playlist spacekeep could not read. Try again later; if it persists, report it.",

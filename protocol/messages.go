@@ -77,6 +77,9 @@ type Options struct {
 	NoCaptions bool   `json:"no_captions,omitempty"` // do not fetch captions
 	NoChapters bool   `json:"no_chapters,omitempty"` // no speaker chapters in the audio
 	SubFormat  string `json:"sub_format,omitempty"`  // "vtt" (default) or "srt"
+	// Video keeps the picture of a Space with video too: an mp4 (H.264 and
+	// AAC copied) instead of the m4a. Spaces without video ignore it.
+	Video bool `json:"video,omitempty"`
 }
 
 // APIHints are fresher API parameters the extension saw the x.com page use.
@@ -158,6 +161,9 @@ type SpaceInfo struct {
 	StartedAt  int64  `json:"started_at,omitempty"` // ms since the epoch
 	EndedAt    int64  `json:"ended_at,omitempty"`   // ms since the epoch
 	URL        string `json:"url"`
+	// Video is true for a Space with video (a camera was on): download.start's
+	// video option can keep its picture.
+	Video bool `json:"video,omitempty"`
 }
 
 // Neutral statuses of a Space (SpaceInfo.Status), whatever X calls them.

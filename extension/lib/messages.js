@@ -22,7 +22,7 @@ export const FORMATS = /** @type {const} */ (['m4a', 'mp3']);
 /** @typedef {{audio_space?: any, stream_status?: any, media_key?: string}} Page */
 /** @typedef {{user_agent?: string, language?: string}} Browser */
 export const STATUSES = /** @type {const} */ (['scheduled', 'live', 'ended', 'canceled']);
-/** @typedef {{output_dir?: string, format?: string, name_template?: string, concurrency?: number, write_info_json?: boolean, no_captions?: boolean, no_chapters?: boolean, sub_format?: string}} Options */
+/** @typedef {{output_dir?: string, format?: string, name_template?: string, concurrency?: number, write_info_json?: boolean, no_captions?: boolean, no_chapters?: boolean, sub_format?: string, video?: boolean}} Options */
 /** @typedef {{id: number|string, type: string, payload?: any}} Request */
 
 const isObj = (/** @type {unknown} */ v) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -94,6 +94,7 @@ function checkOptions(o, where, out) {
     no_captions: [(v) => typeof v === 'boolean', false],
     no_chapters: [(v) => typeof v === 'boolean', false],
     sub_format: [(v) => v === '' || v === 'vtt' || v === 'srt', false],
+    video: [(v) => typeof v === 'boolean', false],
   }, out);
 }
 
@@ -265,6 +266,7 @@ export function checkSpaceInfo(s, where, out) {
     status: [(v) => STATUSES.includes(v), false],
     host_name: [isStr, false], host_handle: [isStr, false], host_id: [isStr, false], avatar_url: [isStr, false],
     started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true],
+    video: [(v) => typeof v === 'boolean', false],
   }, out);
 }
 

@@ -5,6 +5,9 @@
 package adts
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -125,13 +128,15 @@ func nextCandidate(b []byte, from int) int {
 // around them. When the frames are contiguous (the usual case: junk and tags
 // in front) the result is a sub-slice of b; when tags or junk sit between
 // frames, Clean moves the frames together inside b, so b's contents change.
-// A chunk without any ADTS frame is a bad_playlist error.
+// A chunk without any ADTS frame is a bad_playlist error, and so is one
+// that is not ADTS audio at all (ErrNotADTS): an MPEG-TS stream, or more
+// junk in front than a partial TS packet.
 func Clean(b []byte) ([]byte, error) {
-	first, end, w, count := 0, 0, -1, 0
-	scan(b, func(pos int, h header) {
+	first, end, w, seen := 0, 0, -1, false
+	_, err := walk(b, func(pos int, h header) {
 		switch {
-		case count == 0:
-			first, end = pos, pos+h.length
+		case !seen:
+			first, end, seen = pos, pos+h.length, true
 		case w < 0 && pos == end: // still contiguous
 			end = pos + h.length
 		default:
@@ -141,15 +146,74 @@ func Clean(b []byte) ([]byte, error) {
 			// w <= pos always, so the copy never overwrites unread frames.
 			w += copy(b[w:], b[pos:pos+h.length])
 		}
-		count++
 	})
-	if count == 0 {
-		return nil, noAudio(b)
+	if err != nil {
+		return nil, err
 	}
 	if w >= 0 {
 		end = w
 	}
 	return b[first:end], nil
+}
+
+// walk is scan for a raw chunk that must be ADTS audio: it calls frame
+// for every frame and returns how many there were, or an error when there
+// is none, or when b is not ADTS audio (notADTS, tooMuchJunk).
+func walk(b []byte, frame func(pos int, h header)) (int, error) {
+	if err := notADTS(b); err != nil {
+		return 0, err
+	}
+	count, lead := 0, -1
+	scanAll(b, func(pos int, h header) {
+		if lead < 0 {
+			lead = pos
+		}
+		if frame != nil {
+			frame(pos, h)
+		}
+		count++
+	}, func(pos, _ int) {
+		if lead < 0 {
+			lead = pos
+		}
+	})
+	if count == 0 {
+		return 0, noAudio(b)
+	}
+	return count, tooMuchJunk(b, lead)
+}
+
+// ErrNotADTS marks a chunk that is something else than ADTS audio behind
+// tags: fetching it again will not make it audio.
+var ErrNotADTS = errors.New("not ADTS audio")
+
+// tsPacket is the size of an MPEG-TS packet. X's chunks may carry part of
+// one before their first tag (X-FACTS §5), never more.
+const tsPacket = 188
+
+// notADTS refuses an MPEG-TS stream: the sync byte 0x47 at the start of
+// every 188-byte packet. Its PES payloads hold ADTS sync words that a scan
+// for frames would take for audio, with the TS headers read as junk.
+func notADTS(b []byte) error {
+	if len(b) < 2*tsPacket {
+		return nil
+	}
+	for off := 0; off < len(b); off += tsPacket {
+		if b[off] != 0x47 {
+			return nil
+		}
+	}
+	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk is an MPEG-TS stream (%d bytes, 0x47 every %d), not ADTS audio: %w", len(b), tsPacket, ErrNotADTS)
+}
+
+// tooMuchJunk refuses a chunk whose first tag or frame comes after more
+// than one partial TS packet of junk.
+func tooMuchJunk(b []byte, lead int) error {
+	if lead < tsPacket {
+		return nil
+	}
+	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk has %d bytes before its first tag or frame (at most a partial TS packet of %d is junk): %w",
+		lead, tsPacket, fmt.Errorf("%w (starting % x)", ErrNotADTS, head(b)))
 }
 
 // Stats describes the audio in a chunk.
@@ -158,6 +222,22 @@ type Stats struct {
 	Duration   float64 // seconds
 	SampleRate int     // of the first frame
 	Bytes      int     // of ADTS frames
+}
+
+// ShortOf reports whether the audio is short of listed seconds (a
+// playlist's EXTINF; 0 means unknown) by more than rounding explains:
+// more than 10 % and more than two frames. EXTINF is a hint, often rounded
+// or an integer; more audio than listed is never short.
+func (s Stats) ShortOf(listed float64) bool {
+	if listed <= 0 {
+		return false
+	}
+	frame := 0.0
+	if s.SampleRate > 0 {
+		frame = SamplesPerFrame / float64(s.SampleRate)
+	}
+	lack := listed - s.Duration
+	return lack > 0.1*listed && lack > 2*frame
 }
 
 // Inspect returns the Stats of the ADTS frames in b (raw or cleaned).
@@ -174,23 +254,22 @@ func Inspect(b []byte) Stats {
 	return s
 }
 
-// Frames counts the ADTS frames in b (raw or cleaned); no frame is an error.
-func Frames(b []byte) (int, error) {
-	s := Inspect(b)
-	if s.Frames == 0 {
-		return 0, noAudio(b)
-	}
-	return s.Frames, nil
-}
+// Frames counts the ADTS frames in a raw chunk b; no frame is an error,
+// and so is a chunk that is not ADTS audio (see Clean).
+func Frames(b []byte) (int, error) { return walk(b, nil) }
 
 // Duration returns the seconds of audio in b: 1024 samples per raw data
 // block at each frame's sample rate; 0 when b holds no frame.
 func Duration(b []byte) float64 { return Inspect(b).Duration }
 
 func noAudio(b []byte) error {
-	head := b
-	if len(head) > 16 {
-		head = head[:16]
+	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk holds no AAC audio (%d bytes, starting % x)", len(b), head(b))
+}
+
+// head is the start of b, for messages.
+func head(b []byte) []byte {
+	if len(b) > 16 {
+		return b[:16]
 	}
-	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk holds no AAC audio (%d bytes, starting % x)", len(b), head)
+	return b
 }

@@ -2,11 +2,13 @@ package adts
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/spacekeep/spacekeep/host/testaudio"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -157,6 +159,38 @@ func TestNoAudio(t *testing.T) {
 	}
 }
 
+// TestNotADTS: a chunk that is MPEG-TS throughout holds ADTS sync words in
+// its payloads, and frames small enough to sit whole between two TS
+// headers parse; it is still not ADTS audio with junk. Nor is a chunk with
+// more junk in front than one partial TS packet.
+func TestNotADTS(t *testing.T) {
+	chunks, err := testaudio.Generate(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := testaudio.TS(cat(id3(4, 63, false), chunks[0]))
+	if Inspect(ts).Frames == 0 {
+		t.Fatal("the TS fixture holds no frame a scan would take: it proves nothing")
+	}
+	for name, in := range map[string][]byte{
+		"MPEG-TS throughout": ts,
+		"189 bytes of junk":  cat(bytes.Repeat([]byte{0x47, 0x00}, 94), []byte{0}, id3(4, 63, false), realChunk(t)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if out, err := Clean(bytes.Clone(in)); !errors.Is(err, ErrNotADTS) || protocol.CodeOf(err) != protocol.CodeBadPlaylist {
+				t.Fatalf("Clean = %d bytes, %v; want bad_playlist, not ADTS audio", len(out), err)
+			}
+			if n, err := Frames(in); !errors.Is(err, ErrNotADTS) {
+				t.Fatalf("Frames = %d, %v; want not ADTS audio", n, err)
+			}
+		})
+	}
+	// A partial TS packet in front, as X's chunks carry, is junk.
+	if _, err := Clean(cat(bytes.Repeat([]byte{0x47}, 187), id3(4, 63, false), realChunk(t))); err != nil {
+		t.Fatalf("187 bytes of junk: %v", err)
+	}
+}
+
 func TestHeaders(t *testing.T) {
 	// A 9-byte header (CRC present) with frame length 8 is invalid.
 	if _, ok := parseADTS([]byte{0xFF, 0xF0, 0x4C, 0x80, 0x01, 0x00, 0xFC, 0, 0}); ok {
@@ -197,7 +231,7 @@ func FuzzClean(f *testing.F) {
 		want := Inspect(in)
 		out, err := Clean(bytes.Clone(in))
 		if err != nil {
-			if want.Frames != 0 {
+			if want.Frames != 0 && !errors.Is(err, ErrNotADTS) {
 				t.Fatalf("error with %d frames: %v", want.Frames, err)
 			}
 			return

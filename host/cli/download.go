@@ -33,14 +33,15 @@ type DownloadOptions struct {
 	Cookies, CookiesFromBrowser, FFmpeg     string
 	Concurrency                             int
 
-	JSON, DumpJSON, WriteInfoJSON, NoCaptions, NoChapters bool
-	Quiet, Verbose, NoWait                                bool
+	JSON, DumpJSON, NoInfoJSON, NoCaptions, NoChapters, Video bool
+	Quiet, Verbose, NoWait, Force                             bool
 }
 
 // NewCmdDownload is `spacekeep download`; runF, when a test passes one,
 // gets the parsed options instead of downloadRun.
 func NewCmdDownload(env *Env, runF func(*DownloadOptions) error) *cobra.Command {
 	opts := &DownloadOptions{Env: env}
+	writeInfo := true
 	cmd := &cobra.Command{
 		Use:   "download [flags] <Space URL or id>...",
 		Short: "Download Spaces to audio files, with their speakers, captions and record",
@@ -63,6 +64,9 @@ Spaces, a summary line ends the run and the exit code is the worst one met.`,
   spacekeep download -j 1OyKAWgagpqJb | jq .title
   spacekeep download --name-template '{date} {title}' 1OyKAWgagpqJb`,
 		RunE: func(c *cobra.Command, args []string) error {
+			if c.Flags().Changed("write-info-json") && !writeInfo {
+				opts.NoInfoJSON = true
+			}
 			if err := opts.complete(args); err != nil {
 				return err
 			}
@@ -82,9 +86,12 @@ Spaces, a summary line ends the run and the exit code is the worst one met.`,
 	f.StringVar(&opts.Cookies, "cookies", "", "Netscape cookies.txt `FILE` with your x.com auth_token and ct0")
 	f.BoolVarP(&opts.DumpJSON, "dump-json", "j", false, "print each Space's record (JSON, one a line) without downloading")
 	f.BoolVar(&opts.JSON, "json", false, "print one JSON event per line on stdout (what the extension receives)")
-	f.BoolVar(&opts.WriteInfoJSON, "write-info-json", false, "write the Space's record (what X said, speakers, captions, files) to <file>.info.json")
+	f.BoolVar(&opts.Force, "force", false, "download even when the Space is already kept in the output folder")
+	f.BoolVar(&opts.NoInfoJSON, "no-write-info-json", false, "do not write the Space's record (what X said, speakers, captions, files) to <file>.info.json")
+	f.BoolVar(&writeInfo, "write-info-json", true, "write the record (the default; kept for scripts)")
 	f.BoolVar(&opts.NoCaptions, "no-captions", false, "do not fetch X's captions (<file>.vtt and the <file>.txt transcript)")
 	f.BoolVar(&opts.NoChapters, "no-chapters", false, "no speaker chapters in the audio file")
+	f.BoolVar(&opts.Video, "video", false, "for a Space with video, keep the picture too: an mp4 (H.264 and AAC copied; needs ffmpeg)")
 	f.StringVar(&opts.SubFormat, "sub-format", "vtt", "captions `format`: vtt or srt")
 	f.IntVar(&opts.Concurrency, "concurrency", 0, "parallel connections `N` (default: found automatically)")
 	f.BoolVar(&opts.NoWait, "no-wait", false, "wait for nothing: fail if another spacekeep is downloading a Space (exit 18) or if it has not started yet (exit 7)")
@@ -209,19 +216,22 @@ func downloadRun(o *DownloadOptions) error {
 	}
 	log, closeLog, redact := openLogWith(env, console, "download", warn)
 	defer closeLog()
-	cacheDir, err := cacheRoot(env)
+	m, err := newEngine(env, engineConfig{Log: log, Secret: redact, FFmpeg: o.FFmpeg, Owner: "spacekeep download",
+		WaitForCache: !o.NoWait, Force: o.Force})
 	if err != nil {
 		return exitStatus(fail(env, err))
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), ChatBase: env.Getenv("SPACEKEEP_CHAT_BASE"), FFmpeg: ffmpegOf(env, o.FFmpeg), CacheDir: cacheDir,
-		Secret: redact, Log: log, WaitForCache: !o.NoWait, Owner: "spacekeep download",
-		OnDone: libraryHook(env, log)})
 	defer m.Close()
 
 	if o.DumpJSON {
 		return exitStatus(o.dump(m, cookies, guest))
 	}
-	unsub := m.Subscribe(events.handle)
+	unsub := m.Subscribe(func(ev protocol.Event) {
+		if job.AlreadyKept(ev) {
+			return // already kept: said below, it is no "Saved" line
+		}
+		events.handle(ev)
+	})
 	defer unsub()
 	worst, counts := exitOK, map[outcome]int{}
 	for i, space := range o.Spaces {
@@ -257,8 +267,8 @@ func (o *DownloadOptions) one(m *job.Manager, events *eventPrinter, space, out s
 		}
 	}
 	id, err := m.Start(protocol.DownloadStart{Space: space, Cookies: cookies, Options: protocol.Options{
-		OutputDir: out, Format: o.Format, NameTemplate: o.NameTemplate, Concurrency: o.Concurrency, WriteInfoJSON: o.WriteInfoJSON,
-		NoCaptions: o.NoCaptions, NoChapters: o.NoChapters, SubFormat: o.SubFormat}})
+		OutputDir: out, Format: o.Format, NameTemplate: o.NameTemplate, Concurrency: o.Concurrency, WriteInfoJSON: !o.NoInfoJSON,
+		NoCaptions: o.NoCaptions, NoChapters: o.NoChapters, SubFormat: o.SubFormat, Video: o.Video}})
 	if err != nil {
 		return failAbout(env, space, len(o.Spaces), err), outFailed
 	}
@@ -267,6 +277,18 @@ func (o *DownloadOptions) one(m *job.Manager, events *eventPrinter, space, out s
 	final, err := m.Wait(context.Background(), id)
 	if err != nil {
 		return failAbout(env, space, len(o.Spaces), err), outFailed
+	}
+	if job.AlreadyKept(final) { // nothing fetched
+		events.eraseProgress()
+		if o.JSON {
+			jsonLine(env.Stdout, final)
+		} else {
+			if !o.Quiet {
+				fmt.Fprintf(env.Stderr, "spacekeep: already kept, nothing fetched (--force downloads it again): %s\n", oneLine(final.Path))
+			}
+			fmt.Fprintln(env.Stdout, final.Path)
+		}
+		return exitOK, outSkipped
 	}
 	events.finish(final)
 	if final.Type != protocol.TypeJobDone {

@@ -111,6 +111,10 @@ func TestDownloadBatch(t *testing.T) {
 	t.Setenv("SPACEKEEP_FFMPEG", "")
 	t.Setenv("SPACEKEEP_LIBRARY", filepath.Join(t.TempDir(), "library.db"))
 	out := t.TempDir()
+	// Kept before: the batch skips it, saying so, and prints its path.
+	if code, _, errs := runCmd(context.Background(), nil, "download", "-q", "-o", out, fakex.DemoID); code != 0 {
+		t.Fatalf("first download: %d %s", code, errs)
+	}
 	batch := filepath.Join(t.TempDir(), "batch.txt")
 	os.WriteFile(batch, []byte("# two more\n"+fakex.NoReplayID+"\nhttps://x.com/i/spaces/"+fakex.DemoID+"\n"), 0o600)
 	code, stdout, errs := runCmd(context.Background(), nil, "download", "-o", out, "-a", batch, fakex.DemoID, fakex.JunkID)
@@ -125,11 +129,11 @@ func TestDownloadBatch(t *testing.T) {
 		t.Errorf("the failure does not name its Space:\n%s", errs)
 	}
 	lines := strings.Split(strings.TrimSpace(errs), "\n")
-	if last := lines[len(lines)-1]; last != "3 Spaces: 2 kept, 1 failed" {
+	if last := lines[len(lines)-1]; last != "3 Spaces: 1 kept, 1 skipped (already kept), 1 failed" {
 		t.Errorf("last line %q\n%s", last, errs)
 	}
-	if strings.Count(errs, "Saved ") != 2 {
-		t.Errorf("want two Saved lines:\n%s", errs)
+	if strings.Count(errs, "Saved ") != 1 || !strings.Contains(errs, "already kept, nothing fetched") {
+		t.Errorf("want one Saved line and one already kept:\n%s", errs)
 	}
 }
 

@@ -1,26 +1,19 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
-	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
-	"github.com/spacekeep/spacekeep/host/job"
 	"github.com/spacekeep/spacekeep/host/library"
 	"github.com/spacekeep/spacekeep/host/libserve"
-	"github.com/spacekeep/spacekeep/host/record"
 	"github.com/spacekeep/spacekeep/host/settings"
 	"github.com/spacekeep/spacekeep/host/xapi"
 )
@@ -599,42 +592,4 @@ podcast app. Files are served by library id only. --lan opens it to your local n
 	cmd.Flags().BoolVar(&o.KeepToken, "keep-token", false, "keep the same address across restarts (for a podcast app's feed)")
 	cmd.Flags().BoolVar(&o.Run.LAN, "lan", false, "serve your local network as well (a phone can subscribe)")
 	return cmd
-}
-
-// libraryHook adds every finished download to the library. It prefers the
-// info JSON written beside the audio, the fuller record, to what the job
-// knows. A library failure is logged and never fails the download.
-func libraryHook(env *Env, log zerolog.Logger) job.OnDone {
-	var mu sync.Mutex // one writer per process is plenty; others queue in SQLite
-	return func(rec *record.Record, dir string) {
-		for _, f := range rec.Files {
-			if f.Kind != record.KindInfo {
-				continue
-			}
-			if fh, err := os.Open(filepath.Join(dir, f.Name)); err == nil {
-				if full, err := record.Decode(fh); err == nil && full.ID == rec.ID {
-					library.AddInfoFile(full, f.Name)
-					if len(full.Files) == 1 { // a record that lists no audio yet
-						full.Files = append(rec.Files[:1:1], full.Files...)
-					}
-					rec = full
-				}
-				fh.Close()
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		l, err := openLibrary(&Env{Ctx: ctx, Getenv: env.Getenv})
-		if err == nil {
-			err = l.Add(ctx, rec, dir)
-			l.Close()
-		}
-		if err != nil {
-			log.Warn().Err(err).Str("space", rec.ID).Msg("could not add the Space to the library (the download is kept)")
-			return
-		}
-		log.Debug().Str("space", rec.ID).Msg("added to the library")
-	}
 }

@@ -108,6 +108,13 @@ func (p *eventPrinter) finish(ev protocol.Event) {
 	}
 }
 
+// eraseProgress removes the progress line, for an end said elsewhere.
+func (p *eventPrinter) eraseProgress() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.eraseLine()
+}
+
 // savedLine is a finished download in one line:
 // "Saved 20:00 of audio · 14.7 MB · 3 speakers · captions · in 12 s (1.2 MB/s)".
 func savedLine(ev protocol.Event, took time.Duration) string {

@@ -47,20 +47,25 @@ func newKeeper(env *Env, d job.Driver, log zerolog.Logger, secret func(string), 
 			interval = d
 		}
 	}
-	claims := ""
-	if cache, err := cacheRoot(env); err == nil {
-		claims = filepath.Join(cache, ".watch")
-	}
 	return watcher.New(watcher.Config{
 		APIBase:   env.Getenv("SPACEKEEP_API_BASE"),
 		Driver:    d,
-		ClaimDir:  claims,
+		ClaimDir:  watchDir(env),
 		OutputDir: out,
 		Interval:  interval,
 		Where:     where,
 		Secret:    secret,
 		Log:       log,
 	}), nil
+}
+
+// watchDir holds the watchers' shared state: one claim per Space being
+// recorded, and the beacon of a `watch run` (see watch.Beacon).
+func watchDir(env *Env) string {
+	if cache, err := cacheRoot(env); err == nil {
+		return filepath.Join(cache, ".watch")
+	}
+	return ""
 }
 
 // WatchEditOptions is `watch add` or `watch remove`.
@@ -255,6 +260,8 @@ func watchStatus(o *WatchStatusOptions) int {
 		if err := json.Unmarshal(got, &st); err != nil {
 			return fail(env, protocol.Errorf(protocol.CodeInternal, "the service's watch status: %w", err))
 		}
+	} else if b, ok := watch.Running(watchDir(env)); ok && json.Unmarshal(b, &st) == nil {
+		// A `watch run` in another terminal.
 	} else {
 		k, _ := newKeeper(env, nil, zerolog.Nop(), nil, "", "", 0)
 		st = k.Status()
@@ -400,12 +407,10 @@ func watchRun(o *WatchRunOptions) int {
 	}
 	log, closeLog, secret := openLogWith(env, console, "watch", env.Stderr)
 	defer closeLog()
-	cacheDir, err := cacheRoot(env)
+	m, err := newEngine(env, engineConfig{Log: log, Secret: secret, FFmpeg: o.FFmpeg, Owner: "spacekeep watch run"})
 	if err != nil {
 		return fail(env, err)
 	}
-	m := job.NewManager(job.Config{APIBase: env.Getenv("SPACEKEEP_API_BASE"), FFmpeg: ffmpegOf(env, o.FFmpeg), CacheDir: cacheDir,
-		Secret: secret, Log: log})
 	defer m.Close()
 	k, _ := newKeeper(env, m, log, secret, "cli", dir, o.Interval)
 	if err := k.SetSession(c); err != nil {
@@ -456,7 +461,9 @@ func watchRun(o *WatchRunOptions) int {
 	list, _ := k.List()
 	log.Info().Int("hosts", len(list)).Dur("interval", o.Interval).Msg("watching")
 	fmt.Fprintf(env.Stderr, "Watching %s, looking every %s. Ctrl-C stops (recordings keep what they have).\n", plural(len(list), "host"), o.Interval)
+	stopBeacon := announceWatch(env, k, log)
 	k.Run(env.Ctx)
+	stopBeacon()
 
 	// Ctrl-C: stop each recording (it keeps what it has) and wait for the files.
 	mu.Lock()
@@ -470,6 +477,47 @@ func watchRun(o *WatchRunOptions) int {
 	close(printed)
 	<-printerDone
 	return exitOK
+}
+
+// announceWatch shows k's status to `watch status` in other terminals
+// until the returned func is called.
+func announceWatch(env *Env, k *watcher.Keeper, log zerolog.Logger) (stop func()) {
+	b, ok, err := watch.Announce(watchDir(env))
+	if err != nil {
+		log.Debug().Err(err).Msg("watch status will not see this watcher")
+	}
+	if !ok {
+		return func() {}
+	}
+	publish := func() {
+		data, err := json.Marshal(k.Status())
+		if err == nil {
+			err = b.Publish(data)
+		}
+		if err != nil {
+			log.Debug().Err(err).Msg("cannot publish the watcher's status")
+		}
+	}
+	publish()
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				publish()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-stopped
+		b.Close()
+	}
 }
 
 // startWatcher runs a watcher beside the native session (the browser's host

@@ -18,6 +18,7 @@ const (
 	Playlist404ID  = "1jMJgLdVWjQxL"
 	JunkID         = "1OwxWXgyRWaJQ"
 	FlakyChunksID  = "1lPJqmdjPOExb"
+	VideoAudioID   = "1xVdeoAudQxPm"
 )
 
 // HostileTitle is the title of HostileTitleID: path traversal, a NUL,
@@ -57,7 +58,8 @@ func DefaultSpaces() []SpaceSpec {
 		keeper(SpaceSpec{ID: NotStartedID, Title: "Scheduled for tomorrow", State: StateNotStarted}),
 		keeper(SpaceSpec{ID: LiveID, Title: "Live right now", State: StateRunning, Chunks: 6, Speakers: speakers, TotalLiveListeners: 12}),
 		keeper(SpaceSpec{ID: CanceledID, Title: "Cancelled before it began", State: StateCanceled}),
-		keeper(SpaceSpec{ID: VideoID, Title: "A video broadcast", State: StateEnded, Replayable: true, PlaylistShape: ShapeVideo, Chunks: 8}),
+		keeper(SpaceSpec{ID: VideoID, Title: "A Space with video, no audio-only variant", State: StateEnded, Replayable: true, PlaylistShape: ShapeVideo, Chunks: VideoChunks}),
+		keeper(SpaceSpec{ID: VideoAudioID, Title: "A Space with video and an audio-only variant", State: StateEnded, Replayable: true, PlaylistShape: ShapeVideoMaster, Chunks: VideoChunks}),
 		keeper(SpaceSpec{ID: HostileTitleID, Title: HostileTitle, State: StateEnded, Replayable: true, Chunks: 5}),
 		keeper(SpaceSpec{ID: WrappedID, Title: "Wrapped playlist location", State: StateEnded, Replayable: true, PlaylistShape: ShapeWrapped, Chunks: 8}),
 		keeper(SpaceSpec{ID: TWPrefixID, Title: "tw_ playlist prefix", State: StateEnded, Replayable: true, PlaylistShape: ShapeTWPrefix, Chunks: 8}),

@@ -3,6 +3,7 @@ package fakex
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"regexp"
@@ -55,6 +56,9 @@ func (s *Server) serveHLS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.waitStall(r.Context(), sp)
+	if s.serveVideo(w, r, sp, dir, file) { // Spaces with video (video.go)
+		return
+	}
 	nonTranscode := dir == sp.dirNonTranscode()
 	if !nonTranscode && dir != sp.dirTranscode() {
 		http.NotFound(w, r)
@@ -132,8 +136,12 @@ func (sp *space) mediaPlaylist(from, to int, running bool) string {
 	if running {
 		typ = "live"
 	}
+	version := 6
+	if sp.spec.Extinf == ExtinfInteger {
+		version = 3 // integer durations: what a list below version 3 must use
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:4\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MEDIA-SEQUENCE:%d\n", from)
+	fmt.Fprintf(&b, "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-TARGETDURATION:4\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MEDIA-SEQUENCE:%d\n", version, from)
 	if running {
 		b.WriteString("#EXT-X-DISCONTINUITY-SEQUENCE:0\n#EXT-X-START:TIME-OFFSET=0.01\n")
 	}
@@ -141,13 +149,27 @@ func (sp *space) mediaPlaylist(from, to int, running bool) string {
 		if running {
 			fmt.Fprintf(&b, "#EXT-X-PROGRAM-DATE-TIME:%s\n", sp.chunkTime(i).UTC().Format("2006-01-02T15:04:05.000Z"))
 		}
-		fmt.Fprintf(&b, "#EXTINF:%.3f,\n%s?type=%s\n", testaudio.ChunkDuration, sp.chunkName(i), typ)
+		fmt.Fprintf(&b, "#EXTINF:%s,\n%s?type=%s\n", sp.extinf(i), sp.chunkName(i), typ)
 	}
 	if !running {
 		b.WriteString("#EXT-X-ENDLIST\n")
 	}
 	return b.String()
 }
+
+// extinf is chunk i's duration as its playlist writes it (SpaceSpec.Extinf).
+func (sp *space) extinf(i int) string {
+	switch sp.spec.Extinf {
+	case ExtinfExact:
+		return fmt.Sprintf("%.3f", testaudio.Seconds(i))
+	case ExtinfInteger:
+		return fmt.Sprintf("%.0f", testaudio.Seconds(i))
+	}
+	return fmt.Sprintf("%.3f", math.Round(testaudio.Seconds(i)))
+}
+
+// LeanFrames is how many frames SpaceSpec.LeanEvery's chunks lack.
+const LeanFrames = 19
 
 // fault is what goes wrong with one chunk response.
 type fault int
@@ -185,17 +207,16 @@ func (s *Server) serveChunk(w http.ResponseWriter, r *http.Request, sp *space, f
 		s.mu.Unlock()
 	}()
 
-	audio, err := s.audioChunks(r.Context())
-	if err != nil {
-		s.logger.Printf("fakex: chunk audio: %v", err)
-		http.Error(w, "fakex: no test audio: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
 	var buf bytes.Buffer
 	if every(spec.JunkEvery, seq) {
 		buf.Write(junk)
 	}
-	buf.Write(sp.taggedAudio(seq, audio[seq%len(audio)]))
+	audio := s.audio[seq%len(s.audio)]
+	if every(spec.LeanEvery, seq) {
+		n, _ := testaudio.FrameEnd(audio, testaudio.Frames(seq)-LeanFrames) // fewer frames than audio holds: no error
+		audio = audio[:n]
+	}
+	buf.Write(sp.taggedAudio(seq, audio))
 	body := buf.Bytes()
 
 	f := faultNone

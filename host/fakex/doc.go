@@ -33,6 +33,13 @@
 // Every chunk is an ID3v2.4 tag (PRIV timestamp, TIT3, TXXX JSONMetadata,
 // HydraParticipants, HydraAudioLevel) followed by testaudio chunk i%64, so
 // a merged download can be checked with testaudio.Verify(file, Chunks).
+// The audio is embedded (no ffmpeg); the first tag is padded so that a
+// chunk weighs what X's do at 96 kbit/s. Like X's, chunks hold 140, 141 or
+// 142 frames (2.987 to 3.029 s), and the playlists do not say so exactly:
+// SpaceSpec.Extinf writes EXTINF rounded (3.000, the default), as an
+// integer (3, VERSION 3) or exact. Every 5th chunk carries junk (a
+// partial MPEG-TS header) before its tag unless JunkEvery says otherwise;
+// LeanEvery serves chunks short of their EXTINF.
 // More tags sit between the audio frames, about one a second, with the
 // levels of a known speaking schedule (SpaceSpec.Talk, Away; hydra.go).
 //
@@ -69,9 +76,10 @@
 //	1vOxwjaWEPgJB  TimedOut    yes     replay     10      host dropped; still downloadable
 //	1BRKjPnNrzAKw  Ended       no      replay     10      no replay: must be refused by is_space_available_for_replay
 //	1kvJpvPLzRqGE  NotStarted  no      -          0       scheduled_start tomorrow, no started_at
-//	1yNGaYdPkErKj  Running     no      live       6+      live: dynamic_playlist window of 4, a new chunk every 3.008 s
+//	1yNGaYdPkErKj  Running     no      live       6+      live: dynamic_playlist window of 4, a new chunk every 3.008 s (the mean)
 //	1mrGmkPkVzAJy  Canceled    no      -          0       cancelled
-//	1DXxyvXnDeOGM  Ended       yes     video      8       master_dynamic_*.m3u8, no audio-space, .ts chunks (audio bytes inside)
+//	1DXxyvXnDeOGM  Ended       yes     video      4       master_dynamic_*.m3u8: two video variants, no audio-only one; real MPEG-TS chunks (video.go)
+//	1xVdeoAudQxPm  Ended       yes     video_master 4     master_master_playlist.m3u8: audio-only variant between two video ones
 //	1zqKVPlQNeAxB  Ended       yes     replay     5       hostile title: ../../etc/passwd, NUL, CON, <>:"|?*, emoji, 300+ chars
 //	1MnGnkpWQAOGO  Ended       yes     wrapped    8       location wrapped in twitter.com/i/live_video_stream/authorized_status/...?url=
 //	1YpKkgBNdmaKj  Ended       yes     tw_prefix  8       tw_playlist_<n>.m3u8 (no playlist_<n>.m3u8 exists)

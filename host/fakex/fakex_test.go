@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spacekeep/spacekeep/host/adts"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 )
 
@@ -555,7 +557,7 @@ func TestLivePlaylistGrows(t *testing.T) {
 	time.Sleep(150 * time.Millisecond)
 	_, b, _ := c.cdn(loc)
 	pa, pb := string(a), string(b)
-	if strings.Count(pa, "#EXTINF:3.008,") != liveWindow || strings.Count(pa, "#EXT-X-PROGRAM-DATE-TIME:") != liveWindow ||
+	if strings.Count(pa, "#EXTINF:3.000,") != liveWindow || strings.Count(pa, "#EXT-X-PROGRAM-DATE-TIME:") != liveWindow ||
 		strings.Contains(pa, "ENDLIST") || !strings.Contains(pa, "_a.aac?type=live") {
 		t.Fatalf("live window:\n%s", pa)
 	}
@@ -582,12 +584,8 @@ func TestLivePlaylistGrows(t *testing.T) {
 // TestShaping measures loosely that the shared downlink and the
 // per-connection cap slow transfers to about their rate.
 func TestShaping(t *testing.T) {
-	needFFmpeg(t)
 	const downlink = 300_000
 	s := start(t, Options{Downlink: downlink})
-	if err := s.Prepare(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	c := newClient(t, s)
 	_, pl, _ := c.cdn(c.location(DemoID))
 	base := c.location(DemoID)
@@ -628,7 +626,6 @@ func TestShaping(t *testing.T) {
 	}
 
 	s2 := start(t, Options{ConnBandwidth: 200_000})
-	s2.Prepare(context.Background())
 	c2 := newClient(t, s2)
 	loc := c2.location(DemoID)
 	_, pl2, _ := c2.cdn(loc)
@@ -668,4 +665,80 @@ func firstChunk(t *testing.T, playlist []byte) string {
 	}
 	t.Fatalf("no chunk in playlist:\n%s", playlist)
 	return ""
+}
+
+// TestExtinfModes: the chunks hold 140, 141 and 142 frames whatever the
+// playlist says, and the playlist says it as the world does: rounded to
+// 3.000 (the default), as an integer in a version 3 list, or exact. By
+// default some chunks carry junk before their tag.
+func TestExtinfModes(t *testing.T) {
+	s := start(t, Options{})
+	c := newClient(t, s)
+	for _, mode := range []string{"", ExtinfRounded, ExtinfInteger, ExtinfExact} {
+		id := "1Extinf" + mode
+		s.AddSpace(SpaceSpec{ID: id, State: StateEnded, Replayable: true, Chunks: 6, Extinf: mode})
+		loc := c.location(id)
+		_, pl, _ := c.cdn(loc)
+		base := loc[:strings.LastIndex(loc, "/")+1]
+		var listed []string
+		sizes, junked := map[int]bool{}, 0
+		lines := strings.Split(string(pl), "\n")
+		for i, l := range lines {
+			v, ok := strings.CutPrefix(l, "#EXTINF:")
+			if !ok {
+				continue
+			}
+			listed = append(listed, strings.TrimSuffix(v, ","))
+			_, body, err := c.cdn(base + lines[i+1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body[0] == 0x47 {
+				junked++
+			}
+			frames, err := adts.Frames(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizes[frames] = true
+			want := fmt.Sprintf("%.3f", float64(frames*1024)/testaudio.SampleRate)
+			switch mode {
+			case ExtinfExact:
+			case ExtinfInteger:
+				want = "3"
+			default:
+				want = "3.000"
+			}
+			if got := listed[len(listed)-1]; got != want {
+				t.Errorf("mode %q: a chunk of %d frames is listed as %s, want %s", mode, frames, got, want)
+			}
+		}
+		if len(listed) != 6 || len(sizes) != 3 {
+			t.Errorf("mode %q: %d chunks listed, frame counts %v; want 6 chunks of 140, 141 and 142 frames", mode, len(listed), sizes)
+		}
+		version := "#EXT-X-VERSION:6\n"
+		if mode == ExtinfInteger {
+			version = "#EXT-X-VERSION:3\n"
+		}
+		if !strings.Contains(string(pl), version) {
+			t.Errorf("mode %q: playlist without %q:\n%s", mode, version, pl)
+		}
+		if junked != 1 {
+			t.Errorf("mode %q: %d of 6 chunks start with junk, want 1 (every 5th by default)", mode, junked)
+		}
+	}
+}
+
+// TestChunksNeedNoFFmpeg: with no ffmpeg on PATH and an empty temp folder
+// (a newcomer's machine, `make demo`), the fake still serves its audio;
+// it used to answer HTTP 500, which looked like X failing.
+func TestChunksNeedNoFFmpeg(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("TMPDIR", t.TempDir())
+	s := start(t, Options{})
+	c := newClient(t, s)
+	audio, n := fetchAll(t, c, c.location(DemoID))
+	if frames, err := adts.Frames(audio); n != 20 || err != nil || frames != int(math.Round(testaudio.Length(20)*testaudio.SampleRate/1024)) {
+		t.Fatalf("%d chunks, %d frames (%v)", n, frames, err)
+	}
 }

@@ -29,14 +29,8 @@ type Away struct {
 // about one second (47 × 1024 / 48 kHz), as X samples the levels.
 const tagEvery = 47
 
-// tagTimes are the seconds into a chunk at which its tags sit.
-func tagTimes() []float64 {
-	var ts []float64
-	for f := 0; f < testaudio.FramesPerChunk; f += tagEvery {
-		ts = append(ts, float64(f*1024)/testaudio.SampleRate)
-	}
-	return ts
-}
+// tagsPerChunk numbers tags for BadHydraEvery: about 3 s of audio, one a second.
+const tagsPerChunk = 3
 
 // taggedAudio is chunk seq's body after any junk: an ID3 tag, then the
 // ADTS frames with another tag before every tagEvery-th frame, like the
@@ -58,7 +52,29 @@ func (sp *space) taggedAudio(seq int, audio []byte) []byte {
 		pos += n
 		frame++
 	}
-	return buf.Bytes()
+	return padFirstTag(buf.Bytes(), int(testaudio.Seconds(seq)*chunkBitrate/8))
+}
+
+// chunkBitrate is the rate of X's chunks, in bits per second. The embedded
+// audio is coded at a lower rate to stay small; padding in each chunk's
+// first tag makes up the bytes, so that a transfer weighs what X's does.
+const chunkBitrate = 96_000
+
+// padFirstTag grows the ID3 tag at the start of chunk b with padding (zero
+// bytes after its frames, as ID3v2.4 allows) until b is size bytes long.
+func padFirstTag(b []byte, size int) []byte {
+	n := size - len(b)
+	if n <= 0 || len(b) < 10 || string(b[:3]) != "ID3" {
+		return b
+	}
+	body := int(b[6])<<21 | int(b[7])<<14 | int(b[8])<<7 | int(b[9])
+	end := 10 + body
+	out := make([]byte, 0, size)
+	out = append(out, b[:6]...)
+	out = append(out, syncsafe(body+n)...)
+	out = append(out, b[10:end]...)
+	out = append(out, make([]byte, n)...)
+	return append(out, b[end:]...)
 }
 
 func adtsLen(b []byte) int {
@@ -71,7 +87,7 @@ func adtsLen(b []byte) int {
 // hydraTag is the tag at seconds at into chunk seq.
 func (sp *space) hydraTag(seq int, at float64) []byte {
 	wall := sp.chunkTime(seq).Add(time.Duration(at * float64(time.Second)))
-	audioT := float64(seq)*testaudio.ChunkDuration + at
+	audioT := testaudio.Start(seq) + at
 	if sp.spec.NoHydra {
 		return chunkTag(wall, nil, nil)
 	}
@@ -86,7 +102,7 @@ func (sp *space) hydraTag(seq int, at float64) []byte {
 
 // tagIndex numbers the tags of a Space in order.
 func (sp *space) tagIndex(seq int, at float64) int {
-	return seq*len(tagTimes()) + int(at)
+	return seq*tagsPerChunk + int(at)
 }
 
 // hydraParticipant is one element of HydraParticipants (X-FACTS §8).
@@ -150,7 +166,7 @@ func (sp *space) talks() []Talk {
 		return sp.spec.Talk
 	}
 	n := 1 + len(sp.spec.Speakers)
-	total := float64(sp.spec.Chunks) * testaudio.ChunkDuration
+	total := testaudio.Length(sp.spec.Chunks)
 	var ts []Talk
 	for i := 0; float64(i)*15 < total; i++ {
 		ts = append(ts, Talk{Who: i % n, From: float64(i) * 15, To: float64(i+1) * 15})

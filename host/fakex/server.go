@@ -29,8 +29,6 @@ type Options struct {
 	CDNHTTP1 bool
 	// APIAddr and CDNAddr are the listen addresses; empty means 127.0.0.1:0.
 	APIAddr, CDNAddr string
-	// FFmpeg is the ffmpeg used to make the chunks' audio; empty means PATH.
-	FFmpeg string
 	// Latency is added before every request is answered, on both listeners.
 	Latency time.Duration
 	// ConnBandwidth caps the CDN bytes per second of each connection; 0 = unlimited.
@@ -85,9 +83,7 @@ type Server struct {
 	downlink       *bucket
 	cdnConns       connCounter
 
-	audioOnce sync.Once
-	audio     [][]byte
-	audioErr  error
+	audio [][]byte // testaudio's chunks, behind every chunk's tags
 
 	oracle oracle // guests and drift (oracle.go)
 
@@ -121,6 +117,13 @@ func New(opts Options) (*Server, error) {
 	if s.logger == nil {
 		s.logger = log.New(io.Discard, "", 0)
 	}
+	// The audio is embedded: no ffmpeg, and no failure left for a chunk
+	// request to turn into an HTTP 500 that would look like X's.
+	audio, err := testaudio.Generate(testaudio.Tones)
+	if err != nil {
+		return nil, fmt.Errorf("fakex: the test audio: %w", err)
+	}
+	s.audio = audio
 	if s.opts.QueryIDs == nil {
 		s.opts.QueryIDs = KnownQueryIDs
 	}
@@ -285,20 +288,6 @@ func (s *Server) MaxConcurrentChunks() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.maxInflight
-}
-
-// Prepare makes the chunk audio now rather than on the first chunk request
-// (which otherwise waits for ffmpeg, about a second on first use).
-func (s *Server) Prepare(ctx context.Context) error {
-	_, err := s.audioChunks(ctx)
-	return err
-}
-
-func (s *Server) audioChunks(ctx context.Context) ([][]byte, error) {
-	s.audioOnce.Do(func() {
-		s.audio, s.audioErr = testaudio.Generate(ctx, s.opts.FFmpeg, testaudio.Tones)
-	})
-	return s.audio, s.audioErr
 }
 
 // record logs r under listener and applies the configured latency.

@@ -34,6 +34,16 @@ const (
 	ShapeLive     = "live"      // .../audio-space/dynamic_playlist.m3u8?type=live, a growing window of 4
 )
 
+// EXTINF modes: how a media playlist writes each chunk's duration. HLS
+// makes EXTINF a hint (an integer below version 3, rounded by many
+// packagers); the chunks hold 140 to 142 frames (2.987 to 3.029 s) whatever
+// the playlist says (X-FACTS §5).
+const (
+	ExtinfRounded = "rounded" // #EXTINF:3.000, for every chunk (the default)
+	ExtinfInteger = "integer" // #EXTINF:3, in a VERSION:3 playlist
+	ExtinfExact   = "exact"   // #EXTINF:2.987, / 3.008, / 3.029, to the millisecond, as X's live lists
+)
+
 // Creator shapes: where creator_results.result keeps name and screen_name.
 const (
 	CreatorCore   = "core"   // late 2025: result.core.{name,screen_name}, result.avatar.image_url
@@ -64,14 +74,20 @@ type SpaceSpec struct {
 	// PlaylistShape is one of the Shape constants; default ShapeReplay, or
 	// ShapeLive for a Running Space.
 	PlaylistShape string
+	// Extinf is one of the Extinf constants; default ExtinfRounded.
+	Extinf string
 	// DataWithErrors adds a "Dependency: Unspecified" error next to the data.
 	DataWithErrors bool
 	// Playlist404s makes the first N playlist requests answer 404, as X does
 	// for about a minute after a Space ends.
 	Playlist404s int
 	// JunkEvery puts a partial MPEG-TS header before the ID3 tag of every
-	// k-th chunk (chunks k-1, 2k-1, ...), on every request.
+	// k-th chunk (chunks k-1, 2k-1, ...), on every request; default 5, as
+	// real chunks carry some; below 0, none.
 	JunkEvery int
+	// LeanEvery makes every k-th chunk hold LeanFrames fewer frames (0.4 s)
+	// than its EXTINF says, on every request: X serving it short.
+	LeanEvery int
 	// FailEvery answers 503 to the first request of every k-th chunk.
 	FailEvery int
 	// ResetEvery resets the connection (TCP RST) halfway through the body of
@@ -114,13 +130,22 @@ type SpaceSpec struct {
 	// whole recording: every media playlist (the master's variant too)
 	// shows only its last LiveWindow chunks until the Space ends.
 	LiveWindow int
+	// VideoNoSound serves a Space with video's MPEG-TS chunks without their
+	// AAC packets (picture only), so that nothing X serves has sound (video.go).
+	VideoNoSound bool
 }
 
 // refTime is the default end of ended Spaces: fixed, so demo file names are stable.
 var refTime = time.Date(2024, 6, 28, 18, 0, 0, 0, time.UTC)
 
-// chunkDur is testaudio.ChunkDuration as a Duration.
+// chunkDur is testaudio.ChunkDuration, a chunk's mean length, as a Duration.
 const chunkDur = time.Duration(testaudio.ChunkDuration * float64(time.Second))
+
+// defaultJunkEvery is SpaceSpec.JunkEvery's default.
+const defaultJunkEvery = 5
+
+// secs turns seconds into a Duration.
+func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 var regions = []string{"us-east-1", "us-west-1", "eu-west-3", "eu-central-1", "ap-northeast-1", "ap-south-1"}
 
@@ -256,10 +281,16 @@ func newSpace(spec SpaceSpec, now time.Time) *space {
 			spec.PlaylistShape = ShapeLive
 		}
 	}
+	if spec.Extinf == "" {
+		spec.Extinf = ExtinfRounded
+	}
+	if spec.JunkEvery == 0 {
+		spec.JunkEvery = defaultJunkEvery
+	}
 	if spec.LiveInterval <= 0 {
 		spec.LiveInterval = chunkDur
 	}
-	length := time.Duration(spec.Chunks) * chunkDur
+	length := secs(testaudio.Length(spec.Chunks))
 	switch spec.State {
 	case StateRunning:
 		if spec.StartedAt.IsZero() {
@@ -329,7 +360,7 @@ func (sp *space) chunkTime(i int) time.Time {
 	// A few hundred µs of per-chunk jitter, like the real names; always
 	// far less than the 3 s step, so the order never changes.
 	jitter := time.Duration((i*7919+13)%997)*time.Microsecond + time.Duration((i*104729+497)%1000)
-	return start.Add(time.Duration(i)*chunkDur + jitter)
+	return start.Add(secs(testaudio.Start(i)) + jitter)
 }
 
 // chunkName is chunk i's file name (without query).
@@ -377,8 +408,8 @@ func (sp *space) location(cdn string) string {
 	case ShapeWrapped:
 		// The real wrapper does not escape the inner URL (url_shapes.txt).
 		return "https://twitter.com/i/live_video_stream/authorized_status/" + sp.hostID + "/LIVE_PUBLIC/" + sp.hash[:15] + "?url=" + replay
-	case ShapeVideo:
-		return dir + "master_dynamic_" + sp.digits + ".m3u8?type=replay"
+	case ShapeVideo, ShapeVideoMaster:
+		return sp.videoLocation(cdn) // video.go
 	case ShapeLive:
 		return dir + "dynamic_playlist.m3u8?type=live"
 	}

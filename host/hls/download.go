@@ -3,6 +3,7 @@ package hls
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -108,7 +109,14 @@ type Options struct {
 	// OnChunk is called with the index of every chunk once it is on disk,
 	// including those found there at the start, so that a merge can follow.
 	OnChunk func(i int)
-	Log     zerolog.Logger
+	// Store, if set, turns a chunk as served into what is kept on disk, or
+	// refuses it (the chunk is fetched again, as a damaged one is). Nil
+	// keeps the chunk as served once it holds ADTS audio.
+	Store func(chunk []byte) ([]byte, error)
+	// Allow, if set, is asked about every chunk URL before it is fetched,
+	// redirects included; a refused chunk fails the download at once.
+	Allow func(u *url.URL) error
+	Log   zerolog.Logger
 }
 
 // Download fetches every chunk not yet in opt.Dir. It returns nil once all
@@ -140,11 +148,13 @@ func DownloadQueue(ctx context.Context, q *Queue, opt Options) error {
 	defer cache.close()
 	d := &downloader{opt: opt, queue: q, cache: cache, meter: newMeter(3 * controlInterval), display: newMeter(3 * time.Second)}
 	d.pool, _ = opt.Client.Transport.(*Transport)
+	d.client = guarded(opt.Client, opt.Allow)
 	return d.run(withConnCap(ctx, opt.MaxConns))
 }
 
 type downloader struct {
 	opt     Options
+	client  *http.Client // opt.Client, its redirects checked by opt.Allow
 	queue   *Queue
 	chunks  []Chunk     // taken from the queue so far; only run touches it
 	cache   *cacheIndex // only run touches it
@@ -165,6 +175,7 @@ type result struct {
 	err      error
 	retry    bool // worth another attempt
 	slowDown bool // the server asked us to back off (429/503)
+	short    bool // the chunk held less audio than its EXTINF
 }
 
 func (d *downloader) run(ctx context.Context) error {
@@ -177,6 +188,7 @@ func (d *downloader) run(ctx context.Context) error {
 
 	var pending []int
 	var attempts []int
+	var refetched []bool // chunks already fetched again for being short
 	// take moves the queue's new chunks into pending, or counts them done
 	// when an earlier run left them on disk.
 	take := func() (changed <-chan struct{}, closed bool, err error) {
@@ -188,6 +200,7 @@ func (d *downloader) run(ctx context.Context) error {
 			i := len(d.chunks)
 			d.chunks = append(d.chunks, c)
 			attempts = append(attempts, 0)
+			refetched = append(refetched, false)
 			if n, ok := d.cache.have(c.Name); ok {
 				d.done++
 				d.resumed++
@@ -222,10 +235,10 @@ func (d *downloader) run(ctx context.Context) error {
 			pending = pending[1:]
 			active++
 			wg.Add(1)
-			c, total := d.chunks[idx], len(d.chunks)
+			c, total, again := d.chunks[idx], len(d.chunks), refetched[idx]
 			go func() {
 				defer wg.Done()
-				r := d.fetch(ctx, idx, c, total)
+				r := d.fetch(ctx, idx, c, total, !again)
 				select {
 				case results <- r:
 				case <-ctx.Done():
@@ -267,6 +280,9 @@ func (d *downloader) run(ctx context.Context) error {
 			}
 			if r.slowDown {
 				ctl.backOff()
+			}
+			if r.short {
+				refetched[r.idx] = true
 			}
 			attempts[r.idx]++
 			if !r.retry || attempts[r.idx] >= d.opt.Attempts {
@@ -311,7 +327,11 @@ func (d *downloader) report(active int) {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // fetch downloads one chunk, checks it and stores it under its cache name.
-func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) result {
+// A chunk is proven whole by its bytes: the length served and ADTS frames
+// that parse. Its EXTINF is a hint: more audio is fine; a chunk short of
+// it beyond rounding is fetched once more when refetch is set, and kept
+// as served the second time (the merge notes it for the job's warnings).
+func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, refetch bool) result {
 	if d.opt.Slots != nil {
 		select {
 		case d.opt.Slots <- struct{}{}:
@@ -324,10 +344,16 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	if err != nil {
 		return result{idx: idx, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d has a bad URL: %w", idx, err)}
 	}
+	if err := check(d.opt.Allow, req.URL); err != nil {
+		return result{idx: idx, err: err.(refusal).err}
+	}
 	for k, v := range d.opt.Header {
 		req.Header[k] = v
 	}
-	resp, err := d.opt.Client.Do(req)
+	resp, err := d.client.Do(req)
+	if refused, ok := isRefused(err); ok {
+		return result{idx: idx, err: refused}
+	}
 	if err != nil {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "%s (chunk %d: %w)", protocol.Messages[protocol.CodeNetwork], idx, retry.ScrubURLError(err))}
 	}
@@ -358,14 +384,32 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int) res
 	if resp.ContentLength >= 0 && n != resp.ContentLength {
 		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeNetwork, "chunk %d: got %d of %d bytes", idx, n, resp.ContentLength)}
 	}
-	if _, err := adts.Frames(buf.Bytes()); err != nil {
+	keep := buf.Bytes()
+	if d.opt.Store != nil {
+		if keep, err = d.opt.Store(keep); err != nil {
+			var p permanent
+			return result{idx: idx, retry: !errors.As(err, &p), err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d: %w", idx, err)}
+		}
+	} else if _, err := adts.Frames(keep); err != nil {
 		// A CDN error page with status 200 or a damaged body: fetch again.
-		return result{idx: idx, retry: true, err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
+		// Something else than ADTS audio (MPEG-TS) stays what it is.
+		return result{idx: idx, retry: !errors.Is(err, adts.ErrNotADTS), err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
 	}
-	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), buf.Bytes()); err != nil {
+	if st := adts.Inspect(buf.Bytes()); st.ShortOf(c.Duration) {
+		if refetch {
+			return result{idx: idx, retry: true, short: true, http2: h2, err: protocol.Errorf(protocol.CodeBadPlaylist,
+				"chunk %d holds %.3f s of audio, less than the %.3f s its playlist lists", idx, st.Duration, c.Duration)}
+		}
+		d.opt.Log.Warn().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+			Msg("chunk served short of its EXTINF again: kept as served")
+	} else if st.Duration > c.Duration+0.5 && c.Duration > 0 {
+		d.opt.Log.Debug().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+			Msg("chunk holds more audio than listed")
+	}
+	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), keep); err != nil {
 		return result{idx: idx, err: err}
 	}
-	return result{idx: idx, n: n, http2: h2}
+	return result{idx: idx, n: int64(len(keep)), http2: h2} // the size on disk, which a resume checks
 }
 
 // hostPort is the "host:port" a Transport dials for a URL (prefix).

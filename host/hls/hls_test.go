@@ -16,6 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
+	"github.com/spacekeep/spacekeep/host/adts"
+	"github.com/spacekeep/spacekeep/host/syncbuf"
 	"github.com/spacekeep/spacekeep/host/testaudio"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -26,14 +30,14 @@ type cdn struct {
 	chunks [][]byte
 	mu     sync.Mutex
 	hits   map[int]int
-	fault  map[int]string // chunk → "500" | "429" | "short" | "html" | "always500"
+	fault  map[int]string // chunk → "500" | "429" | "short" | "html" | "always500" | "lean" | "leanfirst" | "ts"
 	inUse  atomic.Int32
 	peak   atomic.Int32
 }
 
 func newCDN(t *testing.T, n int) (*cdn, *httptest.Server) {
 	t.Helper()
-	chunks, err := testaudio.Generate(context.Background(), "ffmpeg", n)
+	chunks, err := testaudio.Generate(n)
 	if err != nil {
 		t.Fatalf("generate audio: %v", err)
 	}
@@ -76,6 +80,10 @@ func (c *cdn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case fault == "html" && first:
 		w.Write([]byte("<html>error</html>"))
 		return
+	case fault == "lean" || (fault == "leanfirst" && first):
+		body = lean(c.t, body) // all its bytes, but 0.4 s short of audio
+	case fault == "ts":
+		body = testaudio.TS(body)
 	case fault == "short" && first:
 		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
 		w.Write(body[:len(body)/2]) // the server closes the connection: a cut-off body
@@ -85,12 +93,75 @@ func (c *cdn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
+func (c *cdn) hitsOf(i int) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits[i]
+}
+
 func (c *cdn) list(base string) []Chunk {
 	out := make([]Chunk, len(c.chunks))
 	for i := range c.chunks {
 		out[i] = Chunk{Dir: base + "/a/", File: fmt.Sprintf("chunk_%d.aac?type=replay", i), Name: fmt.Sprintf("chunk_%d.aac", i), Duration: testaudio.ChunkDuration}
 	}
 	return out
+}
+
+// lean drops the last 19 frames (0.4 s) of an ADTS chunk.
+func lean(t *testing.T, chunk []byte) []byte {
+	n, err := testaudio.FrameEnd(chunk, testaudio.Frames(0)-19)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chunk[:n]
+}
+
+// TestDownloadTakesEXTINFAsAHint: chunks of 140 to 142 frames listed as
+// 3.000 or as the integer 3 are fetched once each; a chunk short of its
+// EXTINF beyond rounding is fetched once more and, served short again,
+// kept as served; one served whole the second time is kept whole.
+func TestDownloadTakesEXTINFAsAHint(t *testing.T) {
+	for _, listed := range []float64{3.000, 3} {
+		c, srv := newCDN(t, 6)
+		c.fault[2], c.fault[4] = "lean", "leanfirst"
+		list := c.list(srv.URL)
+		for i := range list {
+			list[i].Duration = listed
+		}
+		dir := t.TempDir()
+		if err := Download(context.Background(), list, Options{Client: srv.Client(), Dir: dir, MaxConns: 2}); err != nil {
+			t.Fatalf("EXTINF %v: %v", listed, err)
+		}
+		for i := range c.chunks {
+			want := 1
+			if i == 2 || i == 4 {
+				want = 2
+			}
+			if c.hitsOf(i) != want {
+				t.Errorf("EXTINF %v: chunk %d (%d frames) fetched %d times, want %d", listed, i, testaudio.Frames(i), c.hitsOf(i), want)
+			}
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, "chunk_2.aac")); !bytes.Equal(got, lean(t, c.chunks[2])) {
+			t.Errorf("the chunk served short twice is not kept as served")
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, "chunk_4.aac")); !bytes.Equal(got, c.chunks[4]) {
+			t.Errorf("the chunk served whole the second time is not kept whole")
+		}
+	}
+}
+
+// TestDownloadRefusesMPEGTS: a chunk that is MPEG-TS throughout is not
+// ADTS audio with junk, and fetching it again does not change that.
+func TestDownloadRefusesMPEGTS(t *testing.T) {
+	c, srv := newCDN(t, 3)
+	c.fault[1] = "ts"
+	err := Download(context.Background(), c.list(srv.URL), Options{Client: srv.Client(), Dir: t.TempDir(), MaxConns: 1})
+	if protocol.CodeOf(err) != protocol.CodeBadPlaylist || !strings.Contains(err.Error(), "MPEG-TS") || !errors.Is(err, adts.ErrNotADTS) {
+		t.Fatalf("err = %v, want bad_playlist: not ADTS audio", err)
+	}
+	if c.hitsOf(1) != 1 {
+		t.Fatalf("the TS chunk was fetched %d times", c.hitsOf(1))
+	}
 }
 
 func TestDownloadRecoversFromFaults(t *testing.T) {
@@ -267,5 +338,28 @@ func TestControllerFindsTheLinkLimit(t *testing.T) {
 	c.backOff()
 	if c.limit != before/2 {
 		t.Fatalf("backOff went from %d to %d connections, want half", before, c.limit)
+	}
+}
+
+// After a Space ends X answers 404 for minutes: the wait is said once at
+// info, each retry after it at debug.
+func TestPlaylistWaitIsSaidOnce(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) <= 2 {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:3.000,\nchunk_1_0_a.aac\n#EXT-X-ENDLIST\n")
+	}))
+	defer srv.Close()
+	var logs syncbuf.Buffer
+	l := &Loader{Client: srv.Client(), NotFoundPatience: time.Minute, Log: zerolog.New(&logs).Level(zerolog.DebugLevel)}
+	u, _ := url.Parse(srv.URL + "/audio-space/playlist_1.m3u8")
+	if _, _, err := l.Media(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	if info, debug := strings.Count(logs.String(), `"level":"info"`), strings.Count(logs.String(), `"level":"debug"`); info != 1 || debug != 1 {
+		t.Errorf("%d info and %d debug lines, want 1 and 1:\n%s", info, debug, logs.String())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -31,30 +32,24 @@ type Loader struct {
 	// ChunkBase, if set, gives the URL that a media playlist's chunk names
 	// resolve against (a CDN may list chunks that live elsewhere).
 	ChunkBase func(playlist *url.URL) *url.URL
-	Log       zerolog.Logger
+	// Allow, if set, is asked about every URL before it is fetched,
+	// redirects included; a refusal ends the load.
+	Allow func(u *url.URL) error
+	Log   zerolog.Logger
+
+	// waitSaid is set once a wait for the playlist was logged at info:
+	// after a Space ends X answers 404 for minutes, and one line says so.
+	waitSaid atomic.Bool
 }
 
-// Media loads the media playlist at u. A master playlist is followed to its
-// last variant (the one that holds the whole recording). It returns the
-// playlist and the URL it came from.
+// Media loads the media playlist at u, through masters as Stream does
+// (audio first). It returns the playlist and the URL it came from.
 func (l *Loader) Media(ctx context.Context, u *url.URL) (*playlist.Playlist, *url.URL, error) {
-	for depth := 0; depth < 3; depth++ {
-		pl, err := l.fetch(ctx, u)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !pl.Master {
-			if len(pl.Segments) == 0 {
-				return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "the playlist lists no audio chunks")
-			}
-			return pl, u, nil
-		}
-		if len(pl.Variants) == 0 {
-			return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "the master playlist lists no variants")
-		}
-		u = pl.Variants[len(pl.Variants)-1].URI
+	st, err := l.Stream(ctx, u, false)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, protocol.Errorf(protocol.CodeBadPlaylist, "master playlists nest too deeply")
+	return st.Playlist, st.URL, nil
 }
 
 func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, error) {
@@ -62,6 +57,9 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 	deadline := time.Now().Add(patience)
 	for attempt := 0; ; attempt++ {
 		body, status, err := l.get(ctx, u)
+		if refused, ok := isRefused(err); ok {
+			return nil, refused
+		}
 		if err == nil {
 			base := u
 			if l.ChunkBase != nil {
@@ -84,7 +82,11 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 			return nil, protocol.NewError(protocol.CodeNetwork, err)
 		}
 		wait := retry.Backoff(attempt, time.Second, 15*time.Second)
-		l.Log.Info().Int("status", status).Dur("wait", wait).Msg("playlist not ready, retrying")
+		if l.waitSaid.CompareAndSwap(false, true) {
+			l.Log.Info().Int("status", status).Msg("waiting for X's servers to serve the playlist (they may answer 404 for a few minutes after a Space ends)")
+		} else {
+			l.Log.Debug().Int("status", status).Dur("wait", wait).Msg("playlist not ready, retrying")
+		}
 		if err := retry.Sleep(ctx, wait); err != nil {
 			return nil, protocol.NewError(protocol.CodeCancelled, err)
 		}
@@ -93,6 +95,9 @@ func (l *Loader) fetch(ctx context.Context, u *url.URL) (*playlist.Playlist, err
 
 // get returns the playlist body, or the HTTP status (0 for a network error).
 func (l *Loader) get(ctx context.Context, u *url.URL) (io.Reader, int, error) {
+	if err := check(l.Allow, u); err != nil {
+		return nil, 0, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, 0, fmt.Errorf("build playlist request: %w", err)
@@ -100,8 +105,11 @@ func (l *Loader) get(ctx context.Context, u *url.URL) (io.Reader, int, error) {
 	for k, v := range l.Header {
 		req.Header[k] = v
 	}
-	resp, err := l.Client.Do(req)
+	resp, err := guarded(l.Client, l.Allow).Do(req)
 	if err != nil {
+		if refused, ok := isRefused(err); ok {
+			return nil, 0, refusal{refused}
+		}
 		return nil, 0, fmt.Errorf("fetch playlist: %w", retry.ScrubURLError(err))
 	}
 	defer resp.Body.Close()

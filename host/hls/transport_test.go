@@ -39,9 +39,6 @@ func testSeveralConnections(t *testing.T, http1 bool, proto string) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if err := x.Prepare(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(x.CertPEM())
 	tr := NewTransport(PoolConns)

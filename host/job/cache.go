@@ -22,10 +22,10 @@ const lockPoll = 500 * time.Millisecond
 // across processes (two browsers, a browser and the command line): it
 // locks <cache>/<id>.lock, waiting for the holder or failing with busy
 // (Config.WaitForCache). The returned func lets it go.
-func (r *runner) lockCache(ctx context.Context) (release func(), err error) {
+func (r *runner) lockCache(ctx context.Context) (release func(), waited bool, err error) {
 	root := r.m.cfg.CacheDir
 	if err := os.MkdirAll(root, 0o700); err != nil {
-		return nil, protocol.DiskError("create the cache folder", err)
+		return nil, false, protocol.DiskError("create the cache folder", err)
 	}
 	path := filepath.Join(root, r.spaceID+".lock")
 	owner := r.m.cfg.Owner
@@ -36,6 +36,7 @@ func (r *runner) lockCache(ctx context.Context) (release func(), err error) {
 	var l *cachelock.Lock
 	if r.m.cfg.WaitForCache {
 		l, err = cachelock.Acquire(ctx, path, who, lockPoll, func(other string) {
+			waited = true
 			r.log.Info().Msgf("This Space is being downloaded by %s: waiting for it to finish, then resuming from its chunks", orUnknown(other))
 			r.progress(protocol.Event{Stage: protocol.StageQueued,
 				Message: fmt.Sprintf("Waiting for %s to finish this Space…", orUnknown(other))})
@@ -46,13 +47,13 @@ func (r *runner) lockCache(ctx context.Context) (release func(), err error) {
 	var busy *cachelock.BusyError
 	switch {
 	case errors.As(err, &busy):
-		return nil, protocol.Errorf(protocol.CodeBusy, "This Space is being downloaded by %s. Let it finish, or stop it, then start again: the download resumes where it stopped.", orUnknown(busy.Owner))
+		return nil, false, protocol.Errorf(protocol.CodeBusy, "This Space is being downloaded by %s. Let it finish, or stop it, then start again: the download resumes where it stopped.", orUnknown(busy.Owner))
 	case err != nil && ctx.Err() != nil:
-		return nil, protocol.NewError(protocol.CodeCancelled, ctx.Err())
+		return nil, false, protocol.NewError(protocol.CodeCancelled, ctx.Err())
 	case err != nil:
-		return nil, protocol.DiskError("lock the cache folder", err)
+		return nil, false, protocol.DiskError("lock the cache folder", err)
 	}
-	return func() { l.Release() }, nil //nolint:errcheck // closing the file lets the lock go anyway
+	return func() { l.Release() }, waited, nil //nolint:errcheck // closing the file lets the lock go anyway
 }
 
 func orUnknown(owner string) string {

@@ -48,18 +48,18 @@ type wholeFunc func(context.Context) (*playlist.Playlist, error)
 // wholeRecording returns where to find the list that holds every chunk of
 // the Space: what X's stream status points at now (the replay once the
 // Space has ended, read through the master playlist where there is one).
-func wholeRecording(api *xapi.Client, loader *hls.Loader, mediaKey string) wholeFunc {
+func wholeRecording(api *xapi.Client, loader *hls.Loader, mediaKey string, picture bool) wholeFunc {
 	return func(ctx context.Context) (*playlist.Playlist, error) {
 		st, err := api.Status(ctx, mediaKey)
 		if err != nil {
 			return nil, err
 		}
-		u, err := xapi.PlaylistURL(st.Location)
+		lists, err := xapi.Playlists(st.Location)
 		if err != nil {
 			return nil, err
 		}
-		pl, _, err := loader.Media(ctx, u)
-		return pl, err
+		s, err := loader.Stream(ctx, lists.Whole, picture)
+		return s.Playlist, err
 	}
 }
 
@@ -137,7 +137,7 @@ func (r *runner) wholeList(ctx context.Context, q *hls.Queue, merged int, gaps [
 // into tmp. The file with gaps stays in tmp until the new one is checked.
 func (r *runner) remerge(ctx context.Context, opt protocol.Options, sp *xapi.Space, list []hls.Chunk, dir, tmp, cover string) (merge.Result, error) {
 	err := hls.Download(ctx, list, hls.Options{Client: r.m.cfg.CDNClient, Header: xapi.CDNHeader(), Dir: dir,
-		MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log})
+		MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Allow: r.allow, Store: r.plan.store, Log: r.log})
 	if err != nil {
 		return merge.Result{}, err
 	}

@@ -62,11 +62,17 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 		}
 	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
-	r.rec = rec               // the library's entry, info file or not
+	r.rec = rec                // the library's entry, info file or not
+	rec.Stream = r.plan.stream // where a Space with video had its sound from (video.go)
+	if r.req.Options.Video && !r.plan.picture {
+		ev.Warnings = append(ev.Warnings, "This Space has no picture: its sound was kept as audio.")
+	}
 	rec.Gaps = []record.Gap{} // "gaps": [] says the file is complete
 	for _, g := range ev.Gaps {
 		rec.Gaps = append(rec.Gaps, record.Gap(g))
 	}
+	// What the audio lacks (gaps, chunks X served short), said in words.
+	rec.Warnings = append([]string(nil), ev.Warnings...)
 	if r.req.Options.NoChapters {
 		rec.Missing = append(rec.Missing, record.Missing{What: "chapters", Why: "not asked for (--no-chapters)"})
 	}

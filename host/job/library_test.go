@@ -1,6 +1,7 @@
 package job
 
 import (
+	"math"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -36,7 +37,7 @@ func TestOnDoneGetsTheRecord(t *testing.T) {
 		t.Fatal("OnDone was not called before job.done")
 	}
 	if got.ID != fakex.DemoID || got.Title != "Keeping Spaces: a demo" || got.Host.Handle != "spacekeeper" ||
-		got.Status != record.StatusEnded || got.DurationS != ev.Duration || got.Audio() != filepath.Base(ev.Path) {
+		got.Status != record.StatusEnded || math.Abs(got.DurationS-ev.Duration) > 0.001 || got.Audio() != filepath.Base(ev.Path) {
 		t.Errorf("record %+v", got)
 	}
 	last := got.Files[len(got.Files)-1]

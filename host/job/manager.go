@@ -61,6 +61,12 @@ type Config struct {
 	Owner        string
 	// OnDone, when set, is told of every finished file (the library).
 	OnDone OnDone
+	// Kept, when set, says where a Space is kept (the library): a Space
+	// whose audio is already in the output folder, there or under a name
+	// that carries its id, is not fetched again; its job ends at once with
+	// that file. Force fetches every Space anew (`download --force`).
+	Kept  KeptFunc
+	Force bool
 	// Secret registers a value the logs must never show (the cookies).
 	Secret func(string)
 	Log    zerolog.Logger
@@ -375,5 +381,17 @@ func (m *Manager) SpaceInfo(ctx context.Context, q protocol.SpaceQuery) (protoco
 	if err != nil {
 		return protocol.SpaceInfo{}, fmt.Errorf("look up Space %s: %w", id, err)
 	}
-	return spaceInfo(sp), nil
+	info := spaceInfo(sp)
+	// Whether it has a picture is known from where its recording is: one
+	// more call to X, only for a Space that has a recording.
+	if sp.MediaKey != "" && (sp.Status() == protocol.StatusLive || sp.Downloadable() == nil) {
+		if st, err := c.Status(ctx, sp.MediaKey); err == nil {
+			if lists, err := xapi.Playlists(st.Location); err == nil {
+				info.Video = lists.Video()
+			}
+		} else {
+			m.cfg.Log.Debug().Err(err).Msg("could not ask X where the Space's recording is")
+		}
+	}
+	return info, nil
 }

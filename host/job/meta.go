@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spacekeep/spacekeep/host/hls"
 	"github.com/spacekeep/spacekeep/host/merge"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
@@ -62,10 +63,17 @@ func (r *runner) fetchCover(ctx context.Context, cache, avatar string) string {
 	if err != nil {
 		return ""
 	}
+	// The avatar's URL is X's answer or the page's: the CDN's door applies.
+	if r.allow != nil {
+		if err := r.allow(req.URL); err != nil {
+			r.log.Warn().Err(err).Msg("no cover art")
+			return ""
+		}
+	}
 	for k, v := range xapi.CDNHeader() {
 		req.Header[k] = v
 	}
-	resp, err := r.m.cfg.CDNClient.Do(req)
+	resp, err := hls.Guarded(r.m.cfg.CDNClient, r.allow).Do(req)
 	if err != nil {
 		r.log.Warn().Err(err).Msg("no cover art: avatar fetch failed")
 		return ""

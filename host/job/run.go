@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -37,6 +38,12 @@ type runner struct {
 	chatToken string
 	// rec is the finished Space's record (keep.go), for the library.
 	rec *record.Record
+	// allow says which URLs the CDN fetches may go to (xapi's CDN rules).
+	allow func(*url.URL) error
+	// plan is how the chunks are kept and merged (video.go); video says
+	// the Space has a picture, for the events.
+	plan  chunkPlan
+	video atomic.Bool
 }
 
 func (r *runner) progress(ev protocol.Event) {
@@ -54,6 +61,7 @@ func (r *runner) spaceInfo() *protocol.SpaceInfo {
 		return nil
 	}
 	info := spaceInfo(sp)
+	info.Video = r.video.Load()
 	return &info
 }
 
@@ -85,6 +93,14 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		}
 		r.setSpace(sp)
 	}
+	// A replay already kept is not fetched again. A live Space is: a file
+	// of it may be a recording stopped before its end.
+	// With the picture asked for, the audio file kept is not the answer.
+	if sp.Status() != protocol.StatusLive && !r.req.Options.Video {
+		if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+			return r.keptEvent(p), nil
+		}
+	}
 	if err := sp.Downloadable(); err != nil {
 		return protocol.Event{}, err
 	}
@@ -93,22 +109,53 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		return protocol.Event{}, err
 	}
 	r.chatToken = st.ChatToken
-	plURL, err := xapi.PlaylistURL(st.Location)
+	lists, err := xapi.Playlists(st.Location)
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	cdn := xapi.CDNRules()
+	cdn := api.CDN()
+	r.allow = cdn.Allow
 	loader := &hls.Loader{Client: r.m.cfg.CDNClient, Header: cdn.Header, NotFoundPatience: cdn.NotFoundPatience,
-		ChunkBase: cdn.ChunkBase, Log: r.log}
-	pl, mediaURL, err := loader.Media(ctx, plURL)
+		ChunkBase: cdn.ChunkBase, Allow: cdn.Allow, Log: r.log}
+	if lists.Live() {
+		r.log.Debug().Msg("X names a live window: reading the list of the whole recording instead")
+	}
+	stream, err := loader.Stream(ctx, lists.Whole, r.req.Options.Video)
 	if err != nil {
 		return protocol.Event{}, err
 	}
-	release, err := r.lockCache(ctx)
+	pl, mediaURL := stream.Playlist, stream.URL
+	r.plan = planChunks(stream, r.req.Options.Video)
+	if r.plan.stream != nil {
+		r.video.Store(true)
+		r.log.Info().Str("path", r.plan.stream.Path).Str("codecs", stream.Codecs).Msg("a Space with video")
+	}
+	if r.plan.picture {
+		// The picture is copied by ffmpeg: say so before fetching an hour of video.
+		if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); err != nil {
+			return protocol.Event{}, err
+		}
+		opt.Format = FormatMP4
+		// The speakers are in the audio-only variant's chunks, if there is
+		// one: its list, for the chapters (a replay's; a live one grows).
+		if sp.Status() != protocol.StatusLive {
+			if a, err := loader.Stream(ctx, lists.Whole, false); err == nil && a.Kind == hls.KindAudio {
+				r.plan.hydra = hls.Chunks(a.Playlist)
+			}
+		}
+	}
+	release, waited, err := r.lockCache(ctx)
 	if err != nil {
 		return protocol.Event{}, err
 	}
 	defer release()
+	// Another process may have kept the Space while this one waited for
+	// its lock (and removed its cache): its file is the answer, live or not.
+	if waited {
+		if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
+			return r.keptEvent(p), nil
+		}
+	}
 	cache, err := cacheEntry(r.m.cfg.CacheDir, r.spaceID)
 	if err != nil {
 		return protocol.Event{}, err
@@ -121,16 +168,18 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	if sp.Status() != protocol.StatusLive || pl.Ended {
 		// A finished playlist: the simple case of a live one.
 		q.Close()
-		return r.fetchAndMerge(ctx, opt, sp, pl.TotalDuration(), q, nil, cache, cover)
+		ev, err := r.fetchAndMerge(ctx, opt, sp, pl.TotalDuration(), q, nil, cache, cover)
+		return ev, r.videoError(err)
 	}
 	// A live Space: its playlist (the master's last variant) lists every
 	// chunk since the start and grows until the Space ends.
 	r.log.Info().Int("chunks", q.Len()).Msg("recording a live Space")
-	r.whole = wholeRecording(api, loader, sp.MediaKey)
+	r.whole = wholeRecording(api, loader, sp.MediaKey, r.req.Options.Video)
 	follow := func(ctx context.Context) error {
 		return r.follow(ctx, api, loader, mediaURL, pl, q)
 	}
-	return r.fetchAndMerge(ctx, opt, sp, 0, q, follow, cache, cover)
+	ev, err := r.fetchAndMerge(ctx, opt, sp, 0, q, follow, cache, cover)
+	return ev, r.videoError(err)
 }
 
 // options fills the request's empty options from the defaults, then from
@@ -155,7 +204,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	tmp := filepath.Join(cache, "output."+opt.Format+".part")
 	defer os.Remove(tmp) // a no-op once committed
 
-	dir := filepath.Join(cache, "chunks")
+	dir := filepath.Join(cache, r.plan.dir)
 	live := follow != nil
 	arr := newArrivals()
 	dctx, stopDownload := context.WithCancel(ctx)
@@ -171,7 +220,7 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		err := hls.DownloadQueue(dctx, q, hls.Options{
 			Client: r.m.cfg.CDNClient, Header: xapi.CDNHeader(), Dir: dir,
 			MaxConns: opt.Concurrency, Fixed: r.req.Options.Concurrency > 0, Slots: r.m.slots, Log: r.log,
-			OnChunk: arr.arrive,
+			OnChunk: arr.arrive, Allow: r.allow, Store: r.plan.store,
 			Progress: func(p hls.Progress) {
 				if live {
 					r.progress(recordEvent(p))
@@ -221,28 +270,36 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	var last time.Time
 	merged := 0
 	spk := newSpeakerTrack(sp) // reads each chunk's Hydra tags as the merge takes it (speakers.go)
-	res, err := merge.Merge(ctx, nil, tmp, merge.Options{
-		Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
-		Tags: tags(sp), Chapters: r.chapters(spk), // speaker chapters (chapters.go)
-		Source: func(ctx context.Context, i int) (string, float64, error) {
-			if err := arr.wait(ctx, i); err != nil {
-				return "", 0, err
-			}
-			c := q.At(i)
-			merged = i + 1
+	source := func(ctx context.Context, i int) (string, float64, error) {
+		if err := arr.wait(ctx, i); err != nil {
+			return "", 0, err
+		}
+		c := q.At(i)
+		merged = i + 1
+		if !r.plan.picture {
 			spk.chunk(filepath.Join(dir, c.Name))
-			return filepath.Join(dir, c.Name), c.Duration, nil
-		},
-		Progress: func(done, _ int64) {
-			// While chunks arrive the fetch's progress is the news.
-			if !fetched.Load() || time.Since(last) < 200*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			n := q.Len()
-			r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: n, ChunksTotal: n, Bytes: done})
-		},
-	})
+		}
+		return filepath.Join(dir, c.Name), c.Duration, nil
+	}
+	var res merge.Result
+	if r.plan.picture {
+		res, err = mergeVideo(ctx, r.m.cfg.FFmpeg, tmp, source, tags(sp), cover, r.videoChapters(ctx, spk, filepath.Join(cache, "chunks"), opt))
+	} else {
+		res, err = merge.Merge(ctx, nil, tmp, merge.Options{
+			Format: opt.Format, FFmpeg: r.m.cfg.FFmpeg, CoverPath: cover, ExpectedDuration: expected,
+			Tags: tags(sp), Chapters: r.chapters(spk), // speaker chapters (chapters.go)
+			Source: source,
+			Progress: func(done, _ int64) {
+				// While chunks arrive the fetch's progress is the news.
+				if !fetched.Load() || time.Since(last) < 200*time.Millisecond {
+					return
+				}
+				last = time.Now()
+				n := q.Len()
+				r.progress(protocol.Event{Stage: protocol.StageMerging, ChunksDone: n, ChunksTotal: n, Bytes: done})
+			},
+		})
+	}
 	stopDownload()
 	arr.result() // the download has returned: nothing writes to the cache any more
 	if err != nil {
@@ -265,9 +322,10 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 	if err != nil {
 		return protocol.Event{}, err
 	}
+	gaps := append(f.gaps, shortGaps(res)...)
 	done := protocol.Event{Type: protocol.TypeJobDone, Job: r.job, Stage: protocol.StageDone, Space: r.spaceInfo(),
 		Path: final, Duration: res.Duration, Size: res.Size, ChunksDone: merged, ChunksTotal: merged,
-		Gaps: f.gaps, Warnings: gapWarnings(f.gaps)}
+		Gaps: gaps, Warnings: append(gapWarnings(f.gaps), shortWarnings(res)...)}
 	r.keepRecord(ctx, opt, final, res.Duration, spk, &done) // captions, transcript, info JSON (keep.go)
 	if err := os.RemoveAll(cache); err != nil {
 		r.log.Warn().Err(err).Msg("could not remove the cache")

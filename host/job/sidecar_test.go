@@ -60,6 +60,7 @@ func TestInfoJSONIgnoresPlantedSymlink(t *testing.T) {
 	if err := os.Symlink(outside, stem+" (2).info.json.part"); err != nil {
 		t.Fatal(err)
 	}
+	e.m.cfg.Force = true // the Space is kept: fetch it anew
 	ev := e.download(fakex.DemoID, protocol.Options{WriteInfoJSON: true})
 	if ev.Path != stem+" (2).m4a" {
 		t.Fatalf("path %q, want %q", ev.Path, stem+" (2).m4a")

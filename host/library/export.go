@@ -35,10 +35,12 @@ func (l *Library) Export(ctx context.Context, w io.Writer, format string, f Filt
 		if len(it.Files) > 0 {
 			audio = it.Files[0]
 		}
-		cw.Write([]string{it.ID, cell(it.Title), it.Host, cell(it.HostName), it.State, stamp(it.StartedAt), stamp(it.EndedAt),
+		// Every text cell came from X or from a record file: each is kept
+		// from being a formula, not just the ones that look free-form.
+		cw.Write([]string{cell(it.ID), cell(it.Title), cell(it.Host), cell(it.HostName), cell(it.State), stamp(it.StartedAt), stamp(it.EndedAt),
 			strconv.FormatFloat(it.DurationS, 'f', 1, 64), strconv.Itoa(it.LiveListeners), strconv.Itoa(it.ReplayWatched),
-			strconv.Itoa(it.Participants), strings.Join(it.CoHosts, " "), strings.Join(it.Speakers, " "),
-			cell(strings.Join(it.Topics, "; ")), strconv.Itoa(it.CaptionCount), it.URL, audio})
+			strconv.Itoa(it.Participants), cell(strings.Join(it.CoHosts, " ")), cell(strings.Join(it.Speakers, " ")),
+			cell(strings.Join(it.Topics, "; ")), strconv.Itoa(it.CaptionCount), cell(it.URL), cell(audio)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -51,6 +51,9 @@ func (l *Library) Import(ctx context.Context, dir string) (*ImportReport, error)
 		return nil
 	}
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return ctx.Err() // SIGINT, SIGTERM: stop now, keep what was added
+		}
 		if err != nil {
 			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s: %v", path, err))
 			if d != nil && d.IsDir() {
@@ -81,13 +84,22 @@ func (l *Library) Import(ctx context.Context, dir string) (*ImportReport, error)
 	return rep, nil
 }
 
-// readRecord reads one info JSON, making sure it lists itself.
+// readRecord reads one info JSON, making sure it lists itself. Only a
+// regular file is read: the file is opened without waiting (a FIFO's open
+// would wait for a writer forever) and its mode checked on the open file.
 func readRecord(path string) (*record.Record, error) {
-	f, err := os.Open(path)
+	f, err := openNoWait(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%v)", st.Mode().Type())
+	}
 	rec, err := record.Decode(f)
 	if err != nil {
 		return nil, err

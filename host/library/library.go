@@ -52,7 +52,7 @@ func Open(ctx context.Context, path string) (*Library, error) {
 	if strings.ContainsRune(path, '?') {
 		return nil, fmt.Errorf("open the library: the path %q may not hold a '?'", path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := private(path); err != nil {
 		return nil, fmt.Errorf("open the library: %w", err)
 	}
 	// WAL lets readers go on while one process writes; immediate
@@ -68,7 +68,46 @@ func Open(ctx context.Context, path string) (*Library, error) {
 		db.Close()
 		return nil, fmt.Errorf("open the library %s: %w", path, err)
 	}
+	// SQLite gives its journal files the database's mode; those an older
+	// spacekeep left readable to all are tightened too.
+	for _, j := range []string{path + "-wal", path + "-shm"} {
+		if st, err := os.Stat(j); err == nil && st.Mode().Perm()&0o077 != 0 {
+			os.Chmod(j, 0o600)
+		}
+	}
 	return l, nil
+}
+
+// private makes the library's file readable by its owner only (it holds
+// titles, people, transcripts and paths), in a folder of its own that is
+// the owner's only, like the log: it creates the file 0600 before SQLite
+// does (SQLite would follow the umask) and tightens one made before. The
+// folder is tightened when it is spacekeep's own (named spacekeep, as the
+// default one is), never a folder $SPACEKEEP_LIBRARY merely points into.
+func private(path string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if filepath.Base(dir) == "spacekeep" {
+		if st, err := os.Stat(dir); err == nil && st.Mode().Perm() != 0o700 {
+			if err := os.Chmod(dir, 0o700); err != nil {
+				return err
+			}
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err == nil && st.Mode().Perm() != 0o600 {
+		err = f.Chmod(0o600)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // Close closes the database.

@@ -321,3 +321,22 @@ func (l *Library) HasFile(ctx context.Context, path string) bool {
 	err := l.db.QueryRowContext(ctx, "SELECT count(*) FROM files WHERE path = ?", path).Scan(&n)
 	return err == nil && n > 0
 }
+
+// Files returns the paths of the files the library lists for a Space,
+// audio first; none when it does not hold the Space.
+func (l *Library) Files(ctx context.Context, id string) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, "SELECT path FROM files WHERE space_id = ? ORDER BY pos", id)
+	if err != nil {
+		return nil, fmt.Errorf("files of %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("files of %s: %w", id, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

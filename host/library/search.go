@@ -21,13 +21,17 @@ const captionsPerHit = 3
 
 // ftsQuery turns what a person typed into an FTS5 query that cannot be a
 // syntax error: every word is quoted (so AND, OR, NOT, NEAR, *, -, :,
-// parentheses and quotes are plain text), words must all match, and the
+// parentheses and quotes are plain text; control characters, NUL among
+// them, separate words), words must all match, and the
 // last word matches as a prefix, for search as you type. Words without a
 // letter or digit are dropped (the index has no such tokens). "" means
 // nothing to search for.
 func ftsQuery(s string) string {
 	var terms []string
-	for _, w := range strings.Fields(s) {
+	// Control characters separate words like spaces: SQLite reads a NUL
+	// inside a quoted term as the end of the query's text.
+	sep := func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
+	for _, w := range strings.FieldsFunc(s, sep) {
 		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 			continue
 		}

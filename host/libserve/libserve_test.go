@@ -424,7 +424,7 @@ func TestTranscriptVTT(t *testing.T) {
 	if r.code != 200 || !strings.HasPrefix(r.head.Get("Content-Type"), "text/vtt") {
 		t.Fatalf("transcript: %d %q", r.code, r.head.Get("Content-Type"))
 	}
-	want := "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n<v @alice>welcome -&gt; everyone\n\n2\n00:00:13.000 --> 00:00:15.250\n<v @guest>thanks for having me\n"
+	want := "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n<v @alice>welcome --&gt; everyone\n\n2\n00:00:13.000 --> 00:00:15.250\n<v @guest>thanks for having me\n"
 	if string(r.body) != want {
 		t.Errorf("transcript:\n%s\nwant:\n%s", r.body, want)
 	}

@@ -1,52 +1,64 @@
 package merge
 
 import (
-	"math"
-
 	"github.com/spacekeep/spacekeep/host/adts"
-	"github.com/spacekeep/spacekeep/protocol"
 )
 
-// extinfRounding is how far a playlist's EXTINF may be from the truth only
-// because it is written in milliseconds.
-const extinfRounding = 0.0005
+// ShortChunk is a chunk that holds less audio than its EXTINF beyond what
+// rounding explains (adts.Stats.ShortOf). It is merged as served: the
+// fetcher already asked for it twice (package hls).
+type ShortChunk struct {
+	Index  int
+	At     float64 // seconds into the file where the chunk starts
+	Held   float64 // seconds of audio it holds
+	Listed float64 // its EXTINF
+}
 
-// chunkList checks the audio merged against the playlist: each chunk must
-// hold its EXTINF of audio, and all of them the playlist's total, within one
-// AAC frame per chunk (a chunk boundary may fall either side of a frame).
+// chunkList compares the audio merged with the playlist. EXTINF is a hint
+// (HLS writes it as an integer below version 3, packagers round it): a
+// chunk is proven whole by its bytes (the length served, every ADTS frame
+// parsing; packages hls and adts), not by it. A chunk holding more audio
+// than listed is fine; one short of it is noted; the file short of the
+// playlist's total by more than one chunk's worth has a gap.
 type chunkList struct {
 	chunks int
 	fed    float64 // seconds of audio fed
 	listed float64 // sum of the EXTINF given with the chunks
-	slack  float64 // one frame per chunk, plus the EXTINF rounding
+	short  []ShortChunk
 }
 
-// add records chunk i's audio and checks it against extinf (0: unknown).
-func (l *chunkList) add(i int, st adts.Stats, extinf float64) error {
-	frame := 0.0
-	if st.SampleRate > 0 {
-		frame = adts.SamplesPerFrame / float64(st.SampleRate)
+// add records chunk i's audio against its extinf (0: unknown).
+func (l *chunkList) add(i int, st adts.Stats, extinf float64) {
+	if st.ShortOf(extinf) {
+		l.short = append(l.short, ShortChunk{Index: i, At: l.fed, Held: st.Duration, Listed: extinf})
 	}
 	l.chunks++
 	l.fed += st.Duration
 	l.listed += extinf
-	l.slack += frame + extinfRounding
-	if extinf > 0 && math.Abs(st.Duration-extinf) > frame+extinfRounding {
-		return protocol.Errorf(protocol.CodeBadPlaylist,
-			"chunk %d holds %.3f s of audio but the playlist lists %.3f s: audio is missing", i, st.Duration, extinf)
-	}
-	return nil
 }
 
-// check compares the audio fed with expected, the playlist's total (0: the
-// sum of the EXTINF given with the chunks, if any).
-func (l *chunkList) check(fed, expected float64) error {
+// missing is how many seconds the audio fed falls short of expected, the
+// playlist's total (0: the sum of the EXTINF given with the chunks), when
+// that is more than one chunk's worth; else 0. Less is rounding.
+func (l *chunkList) missing(expected float64) float64 {
 	if expected == 0 {
 		expected = l.listed
 	}
-	if expected > 0 && math.Abs(fed-expected) > l.slack {
-		return protocol.Errorf(protocol.CodeBadPlaylist,
-			"the chunks hold %.3f s of audio but the playlist lists %.3f s: chunks are missing", fed, expected)
+	if l.chunks == 0 || expected <= 0 {
+		return 0
 	}
-	return nil
+	chunk := l.listed / float64(l.chunks)
+	if chunk == 0 {
+		chunk = expected / float64(l.chunks)
+	}
+	if short := expected - l.fed; short > chunk {
+		return short
+	}
+	return 0
+}
+
+// result fills what res says about the chunks against the playlist.
+func (l *chunkList) result(res *Result, expected float64) {
+	res.Short = l.short
+	res.Missing = l.missing(expected)
 }

@@ -45,14 +45,10 @@ func mergeM4A(ctx context.Context, src source, out string, opt Options, total in
 		}
 		return nil
 	}
-	fed, err := feed(ctx, sink, src, total, opt.Progress, &list)
-	if err != nil {
+	if _, err := feed(ctx, sink, src, total, opt.Progress, &list); err != nil {
 		if ctx.Err() != nil {
 			return res, protocol.NewError(protocol.CodeCancelled, ctx.Err())
 		}
-		return res, err
-	}
-	if err := list.check(fed, opt.ExpectedDuration); err != nil {
 		return res, err
 	}
 	if err := buf.Flush(); err != nil {
@@ -87,6 +83,7 @@ func mergeM4A(ctx context.Context, src source, out string, opt Options, total in
 		return res, diskError("write the m4a", err)
 	}
 	res.Duration = w.Duration()
+	list.result(&res, opt.ExpectedDuration)
 	return res, checkM4A(out, w.Frames(), res.Size)
 }
 

@@ -30,9 +30,10 @@ type Options struct {
 	// chapters go into the file: the m4a's chapter lists, the mp3's ID3
 	// CHAP frames.
 	Chapters func() []Chapter
-	// ExpectedDuration is the sum of the playlist's EXTINF, in seconds; the
-	// audio merged must match it within one AAC frame per chunk. 0 skips
-	// this check.
+	// ExpectedDuration is the sum of the playlist's EXTINF, in seconds:
+	// audio short of it by more than one chunk's worth is reported in
+	// Result.Missing (the file is written all the same). 0 means the sum
+	// of the EXTINF given by Source.
 	ExpectedDuration float64
 	// Progress, if set, is called after each chunk with the bytes of chunk
 	// files read so far and in all.
@@ -45,10 +46,9 @@ type Options struct {
 	// Source, if set, takes the place of the chunks list for a list that
 	// grows while the merge runs (a live recording): it blocks until chunk
 	// i is on disk and returns its path and its playlist duration (EXTINF),
-	// or io.EOF when the list ended before i. Each chunk must hold its
-	// EXTINF of audio within one AAC frame; ExpectedDuration, when 0, is
-	// then the sum of the durations returned. Another error stops the
-	// merge and is returned as is.
+	// or io.EOF when the list ended before i. A chunk short of its EXTINF
+	// is noted in Result.Short. Another error stops the merge and is
+	// returned as is.
 	Source func(ctx context.Context, i int) (path string, extinf float64, err error)
 	// TotalBytes is the chunks' size for Progress when Ready is set (the
 	// files are not all there to be measured); 0 if unknown.
@@ -68,6 +68,12 @@ type Chapter struct {
 type Result struct {
 	Duration float64 // seconds of audio fed, exact to the AAC frame (an mp3's encoder padding not counted)
 	Size     int64   // bytes
+	// Short lists the chunks that hold less audio than their EXTINF
+	// beyond rounding, merged as served.
+	Short []ShortChunk
+	// Missing is how much audio the file lacks against the playlist's
+	// total, in seconds, when that is more than one chunk's worth: a gap.
+	Missing float64
 }
 
 // stderrTail bounds how much of ffmpeg's stderr we keep for error messages.
@@ -145,9 +151,6 @@ func mergeMP3(ctx context.Context, src source, out string, opt Options, total in
 	if err != nil {
 		return res, err
 	}
-	if err := list.check(fed, opt.ExpectedDuration); err != nil {
-		return res, err
-	}
 	var chapters []Chapter
 	if opt.Chapters != nil {
 		chapters = opt.Chapters()
@@ -159,6 +162,7 @@ func mergeMP3(ctx context.Context, src source, out string, opt Options, total in
 	// The audio fed, exact to the AAC frame: what ffprobe reads of an mp3
 	// counts the encoder's padding.
 	res.Duration = fed
+	list.result(&res, opt.ExpectedDuration)
 	return res, err
 }
 
@@ -234,7 +238,7 @@ func listSource(chunks []string, ready func(context.Context, int) error) func(co
 // source gives the path of chunk i once it is on disk, or io.EOF after the last.
 type source = func(ctx context.Context, i int) (path string, extinf float64, err error)
 
-// feed cleans every chunk, checks it against its EXTINF and hands its ADTS
+// feed cleans every chunk, notes it against its EXTINF and hands its ADTS
 // audio to sink, reusing one buffer. It returns the seconds of audio fed.
 func feed(ctx context.Context, sink func(audio []byte) error, src source, total int64, progress func(done, total int64), list *chunkList) (float64, error) {
 	var (
@@ -262,9 +266,7 @@ func feed(ctx context.Context, sink func(audio []byte) error, src source, total 
 		if err != nil {
 			return list.fed, protocol.Errorf(protocol.CodeOf(err), "chunk %d (%s): %w", i, path, err)
 		}
-		if err := list.add(i, adts.Inspect(audio), extinf); err != nil {
-			return list.fed, err
-		}
+		list.add(i, adts.Inspect(audio), extinf)
 		if err := sink(audio); err != nil {
 			return list.fed, err
 		}

@@ -77,9 +77,14 @@ type Record struct {
 	// whole list nor the replay could fill); an empty list says the audio
 	// is complete.
 	Gaps []Gap `json:"gaps"`
+	// Warnings are what the download said of the audio in words: gaps,
+	// chunks X served with less audio than its playlist lists.
+	Warnings []string `json:"warnings,omitempty"`
 	// What is missing from the record and why ("captions": "the chat
 	// service answered 503"), so a reader knows absence from failure.
 	Missing []Missing `json:"missing,omitempty"`
+	// Stream says where the audio came from: set for Spaces with video.
+	Stream *Stream `json:"stream,omitempty"`
 
 	// Files written for this Space, audio first; names relative to the
 	// folder holding the record.
@@ -125,6 +130,16 @@ type Gap struct {
 	StartS    float64 `json:"start_s"`
 	DurationS float64 `json:"duration_s"`
 	Chunks    int     `json:"chunks"`
+}
+
+// Stream is where a Space with video had its sound (and picture) from.
+type Stream struct {
+	Video bool `json:"video"` // X served a picture with the Space
+	// Path is how the file was made: "audio-only variant" (the master's
+	// audio-only list), "aac from mpeg-ts" (the sound of the smallest video
+	// variant's chunks) or "video" (the picture kept, an mp4).
+	Path   string `json:"path"`
+	Codecs string `json:"codecs,omitempty"` // CODECS of the variant taken
 }
 
 // Missing says what part of the record could not be had, and why.

@@ -55,6 +55,7 @@ func DefaultsFor(home, xdgConfig string) protocol.Settings {
 // so that the host still works.
 func Load(dir string) (protocol.Settings, error) {
 	def := Defaults()
+	tighten(dir, fileName)
 	data, err := os.ReadFile(filepath.Join(dir, fileName))
 	if errors.Is(err, fs.ErrNotExist) {
 		return def, nil

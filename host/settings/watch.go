@@ -7,9 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
@@ -20,30 +20,9 @@ const watchFile = "watch.json"
 // MaxWatched bounds the watch list: 100 hosts cost one request a round.
 const MaxWatched = 1000
 
-var handleRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
-
-// userIDRE is a numeric X user id (up to 19 digits, no leading zero).
-var userIDRE = regexp.MustCompile(`^[1-9][0-9]{0,19}$`)
-
-// CleanHandle returns h without a leading "@" or an x.com URL prefix, or
-// an error if it is not a possible X handle.
-func CleanHandle(h string) (string, error) {
-	h = strings.TrimSpace(h)
-	for _, p := range []string{"https://", "http://", "www.", "x.com/", "twitter.com/", "@"} {
-		h = strings.TrimPrefix(h, p)
-	}
-	h = strings.TrimSuffix(h, "/")
-	if !handleRE.MatchString(h) {
-		return "", protocol.Errorf(protocol.CodeBadRequest, "%q is not an X handle (letters, digits and _, at most 15)", h)
-	}
-	return h, nil
-}
-
-// ValidUserID reports whether id looks like an X user id.
-func ValidUserID(id string) bool { return userIDRE.MatchString(id) }
-
 // LoadWatch reads the watch list stored in dir; a missing file is an empty list.
 func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
+	tighten(dir, watchFile)
 	data, err := os.ReadFile(filepath.Join(dir, watchFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return []protocol.WatchedHost{}, nil
@@ -59,7 +38,7 @@ func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
 	}
 	out := make([]protocol.WatchedHost, 0, len(f.Hosts))
 	for _, h := range f.Hosts {
-		if (h.ID == "" || ValidUserID(h.ID)) && (h.Handle == "" || handleRE.MatchString(h.Handle)) && h.ID+h.Handle != "" {
+		if (h.ID == "" || xapi.ValidUserID(h.ID)) && (h.Handle == "" || xapi.ValidHandle(h.Handle)) && h.ID+h.Handle != "" {
 			out = append(out, h)
 		}
 	}

@@ -43,16 +43,3 @@ func TestWatchListRoundTripAndMerge(t *testing.T) {
 		t.Fatalf("damaged entries: %+v", got)
 	}
 }
-
-func TestCleanHandle(t *testing.T) {
-	for in, want := range map[string]string{"@ada": "ada", "https://x.com/Ada_1/": "Ada_1", " twitter.com/bob ": "bob"} {
-		if got, err := CleanHandle(in); err != nil || got != want {
-			t.Errorf("CleanHandle(%q) = %q %v, want %q", in, got, err, want)
-		}
-	}
-	for _, bad := range []string{"", "@", "a b", "sixteen_chars_xx", "../etc"} {
-		if _, err := CleanHandle(bad); protocol.CodeOf(err) != protocol.CodeBadRequest {
-			t.Errorf("CleanHandle(%q): %v", bad, err)
-		}
-	}
-}

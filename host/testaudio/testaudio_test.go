@@ -3,12 +3,13 @@ package testaudio
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func ffmpegPath(t *testing.T) string {
@@ -24,14 +25,11 @@ const testChunks = 20
 
 func generate(t *testing.T) (string, [][]byte) {
 	t.Helper()
-	ff := ffmpegPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	chunks, err := Generate(ctx, ff, testChunks)
+	chunks, err := Generate(testChunks)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ff, chunks
+	return ffmpegPath(t), chunks
 }
 
 func writeChunks(t *testing.T, name string, chunks [][]byte) string {
@@ -45,6 +43,7 @@ func writeChunks(t *testing.T, name string, chunks [][]byte) string {
 
 func TestGenerateShape(t *testing.T) {
 	_, chunks := generate(t)
+	sizes := map[int]bool{}
 	if len(chunks) != testChunks {
 		t.Fatalf("got %d chunks, want %d", len(chunks), testChunks)
 	}
@@ -61,16 +60,27 @@ func TestGenerateShape(t *testing.T) {
 			}
 			pos += n
 		}
-		if frames != FramesPerChunk {
-			t.Fatalf("chunk %d has %d frames, want %d", i, frames, FramesPerChunk)
+		if frames != Frames(i) {
+			t.Fatalf("chunk %d has %d frames, want %d", i, frames, Frames(i))
 		}
-		// ~96 kbit/s: 3.008 s is ~36 KB; allow a wide band around it.
-		if len(c) < 20_000 || len(c) > 60_000 {
-			t.Errorf("chunk %d is %d bytes, not ~96 kbit/s", i, len(c))
-		}
+		sizes[frames] = true
+	}
+	// Like X's chunks, and never agreeing with a rounded EXTINF by chance.
+	if len(sizes) != 3 || !sizes[140] || !sizes[141] || !sizes[142] {
+		t.Errorf("chunks hold %v frames, want 140, 141 and 142", sizes)
 	}
 	if ChunkDuration != 3.008 {
 		t.Errorf("ChunkDuration = %v", ChunkDuration)
+	}
+	sum := 0.0
+	for i := range 200 {
+		if math.Abs(Start(i)-sum) > 1e-9 {
+			t.Fatalf("Start(%d) = %v, want %v", i, Start(i), sum)
+		}
+		sum += Seconds(i)
+	}
+	if more, _ := Generate(Tones + 1); len(more[Tones]) != len(chunks[0]) {
+		t.Error("chunk Tones is not chunk 0 again")
 	}
 }
 
@@ -108,6 +118,19 @@ func TestVerifyAcceptsCompleteStream(t *testing.T) {
 	}
 }
 
+// TestEveryToneIsHeard: all Tones chunks, and the cycle starting again,
+// are heard in the embedded audio (a low bit rate must not cut the highest).
+func TestEveryToneIsHeard(t *testing.T) {
+	ff := ffmpegPath(t)
+	chunks, err := Generate(Tones + 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(context.Background(), ff, writeChunks(t, "all.aac", chunks), Tones+2); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestVerifyRejectsDamage(t *testing.T) {
 	ff, chunks := generate(t)
 	dropped := append(append([][]byte{}, chunks[:7]...), chunks[8:]...)
@@ -121,7 +144,7 @@ func TestVerifyRejectsDamage(t *testing.T) {
 	}{
 		{"dropped", dropped, "chunk 7: heard tone of chunk 8"},
 		{"swapped", swapped, "chunk 3: heard tone of chunk 4"},
-		{"truncated", short, "expected 20 chunks (60.2 s), file holds 57.2 s"},
+		{"truncated", short, fmt.Sprintf("expected 20 chunks (%.1f s), file holds %.1f s", Length(testChunks), Length(testChunks-1))},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -28,8 +28,8 @@ const minToneShare = 0.1
 
 // Verify decodes file with ffmpeg and checks that it holds exactly the n
 // chunks of Generate, each once and in order: the tone in the middle of
-// window i must be Freq(i), and the length must be n*ChunkDuration within
-// one second. The PCM is streamed, so memory stays flat for long files.
+// window i must be Freq(i), and the length must be Length(n) within one
+// second. The PCM is streamed, so memory stays flat for long files.
 func Verify(ctx context.Context, ffmpeg, file string, n int) error {
 	if n <= 0 {
 		return fmt.Errorf("testaudio: verify %s: n must be positive, got %d", file, n)
@@ -83,7 +83,7 @@ func newListener(n int) *listener {
 
 // window returns the sample range listened to in chunk i.
 func window(i int) (start, end int64) {
-	mid := (float64(i) + 0.5) * ChunkDuration * verifyRate
+	mid := (Start(i) + Seconds(i)/2) * verifyRate
 	start = int64(mid) - windowSamples/2
 	return start, start + windowSamples
 }
@@ -163,7 +163,7 @@ func (l *listener) result(file string) error {
 		return fmt.Errorf("testaudio: verify %s: %s%s", file, l.wrong[0], more)
 	}
 	got := float64(l.sample) / verifyRate
-	want := float64(l.n) * ChunkDuration
+	want := Length(l.n)
 	if math.Abs(got-want) > 1 || l.decided < l.n {
 		return fmt.Errorf("testaudio: verify %s: expected %d chunks (%.1f s), file holds %.1f s", file, l.n, want, got)
 	}

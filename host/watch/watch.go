@@ -23,7 +23,29 @@ const (
 	DefaultBatch    = 100
 	// DefaultRateWait is the pause after a rate limit that did not say until when.
 	DefaultRateWait = 15 * time.Minute
+	// MaxPause bounds every pause X asks for: a reset header far ahead (a
+	// clock gone wrong, a year-3000 x-rate-limit-reset) is tried again
+	// after it rather than believed.
+	MaxPause = 15 * time.Minute
 )
+
+// Bound returns until, brought to at most MaxPause after now.
+func Bound(until, now time.Time) time.Time {
+	if limit := now.Add(MaxPause); until.After(limit) {
+		return limit
+	}
+	return until
+}
+
+// At words a time for people: its clock time when it is today, else its
+// date too ("Mon 2 Jan 2006 15:04").
+func At(t, now time.Time) string {
+	t, now = t.Local(), now.Local()
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 2 Jan 2006 15:04")
+}
 
 // ErrNoSession is returned by a Source that has no session to ask with:
 // the watcher pauses until Wake.
@@ -235,11 +257,12 @@ func (w *Watcher) round(ctx context.Context) time.Duration {
 			w.live(ctx, l)
 		}
 		if !ans.NotBefore.IsZero() {
+			ans.NotBefore = Bound(ans.NotBefore, w.cfg.Now())
 			if d := ans.NotBefore.Sub(w.cfg.Now()); d > wait {
 				// The budget is spent: the rest of the list waits for the reset.
 				w.mu.Lock()
 				w.status.Last = w.cfg.Now()
-				w.status.State, w.status.Message = protocol.WatchRateLimited, "X's budget for this account is spent: the next look waits for its reset."
+				w.status.State, w.status.Message = protocol.WatchRateLimited, "X's budget for this account is spent: the next look waits for its reset ("+At(ans.NotBefore, w.cfg.Now())+")."
 				w.status.Until = ans.NotBefore
 				w.mu.Unlock()
 				return d
@@ -267,9 +290,10 @@ func (w *Watcher) failed(err error) time.Duration {
 		if until.IsZero() || !until.After(now) {
 			until = now.Add(w.cfg.RateWait)
 		}
-		w.cfg.Log.Warn().Time("until", until).Msg("watch: X is rate-limiting this account; pausing")
+		until = Bound(until, now)
+		w.cfg.Log.Warn().Str("until", At(until, now)).Msg("watch: X is rate-limiting this account; pausing")
 		w.mu.Lock()
-		w.status.State, w.status.Message = protocol.WatchRateLimited, "X is rate-limiting this account: watching resumes at "+until.Local().Format("15:04")+"."
+		w.status.State, w.status.Message = protocol.WatchRateLimited, "X is rate-limiting this account: watching resumes at "+At(until, now)+"."
 		w.status.Until = until
 		w.mu.Unlock()
 		return until.Sub(now)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ type rateErr struct{ at time.Time }
 func (e rateErr) Error() string      { return "rate limited" }
 func (e rateErr) RetryAt() time.Time { return e.at }
 
-func run(t *testing.T, cfg Config, sleeps int) *clock {
+func run(t *testing.T, cfg Config, sleeps int, made ...**Watcher) *clock {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -62,7 +63,11 @@ func run(t *testing.T, cfg Config, sleeps int) *clock {
 			return "", make(chan struct{}), errors.New("no recorder")
 		}
 	}
-	if err := New(cfg).Run(ctx); !errors.Is(err, context.Canceled) {
+	w := New(cfg)
+	for _, m := range made {
+		*m = w
+	}
+	if err := w.Run(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v", err)
 	}
 	return c
@@ -203,5 +208,50 @@ func TestFileClaimer(t *testing.T) {
 	rel2()
 	if _, _, err := a("../x"); err == nil {
 		t.Fatal("an odd id was claimed")
+	}
+}
+
+// A reset header far ahead (year 3000) pauses at most MaxPause, then the
+// watcher asks again; the status shows the date when it is not today.
+func TestRateLimitPauseIsBounded(t *testing.T) {
+	far := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 0
+	var w *Watcher
+	var msgs []string
+	c := run(t, Config{
+		Hosts: func() ([]string, error) { return ids(3), nil },
+		Source: func(context.Context, []string) (Answer, error) {
+			n++
+			if n > 1 {
+				msgs = append(msgs, w.Status().Message)
+			}
+			switch n {
+			case 1:
+				return Answer{}, rateErr{far}
+			case 2:
+				return Answer{NotBefore: far}, nil
+			}
+			return Answer{}, nil
+		},
+	}, 3, &w)
+	want := []time.Duration{MaxPause, MaxPause, DefaultInterval}
+	for i, d := range want {
+		if c.sleeps[i] != d {
+			t.Errorf("pause %d = %v, want %v (all %v)", i, c.sleeps[i], d, c.sleeps)
+		}
+	}
+	base := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	if len(msgs) == 0 || strings.Contains(msgs[0], "3000") || !strings.Contains(msgs[0], At(base.Add(MaxPause), base)) {
+		t.Errorf("status after a far reset: %q", msgs)
+	}
+}
+
+func TestAtSaysTheDateWhenNotToday(t *testing.T) {
+	now := time.Date(2026, 3, 4, 23, 55, 0, 0, time.Local)
+	if got := At(now.Add(10*time.Minute), now); got != "Thu 5 Mar 2026 00:05" {
+		t.Errorf("tomorrow: %q", got)
+	}
+	if got := At(now.Add(-time.Hour), now); got != "22:55" {
+		t.Errorf("today: %q", got)
 	}
 }

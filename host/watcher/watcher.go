@@ -150,11 +150,11 @@ func (k *Keeper) List() ([]protocol.WatchedHost, error) {
 // a session is held, else at the next look that has one.
 func (k *Keeper) Add(ctx context.Context, ref protocol.WatchRef) ([]protocol.WatchedHost, error) {
 	h := protocol.WatchedHost{ID: strings.TrimSpace(ref.ID)}
-	if h.ID != "" && !settings.ValidUserID(h.ID) {
+	if h.ID != "" && !xapi.ValidUserID(h.ID) {
 		return nil, protocol.Errorf(protocol.CodeBadRequest, "%q is not an X user id", h.ID)
 	}
 	if ref.Handle != "" {
-		handle, err := settings.CleanHandle(ref.Handle)
+		handle, err := xapi.ParseHandle(ref.Handle)
 		if err != nil {
 			return nil, err
 		}
@@ -259,12 +259,12 @@ func (k *Keeper) resolve(handle string) string {
 		until := time.Now().Add(watch.DefaultRateWait)
 		var rl *xapi.RateLimitError
 		if errors.As(err, &rl) && rl.RetryAt().After(time.Now()) {
-			until = rl.RetryAt()
+			until = watch.Bound(rl.RetryAt(), time.Now())
 		}
 		k.mu.Lock()
 		k.noResolveUntil = until
 		k.mu.Unlock()
-		k.cfg.Log.Warn().Err(err).Str("handle", handle).Time("retry", until).Msg("watch: cannot resolve the handle")
+		k.cfg.Log.Warn().Err(err).Str("handle", handle).Str("retry", watch.At(until, time.Now())).Msg("watch: cannot resolve the handle")
 		return ""
 	}
 	_, err = k.update(func(l []protocol.WatchedHost) ([]protocol.WatchedHost, error) {
@@ -281,8 +281,9 @@ func (k *Keeper) resolve(handle string) string {
 	return id
 }
 
-// source is the loop's "who is live": one avatar_content request. Only a
-// Space the watched user hosts counts (avatar_content also lists users who
+// source is the loop's "who is live": one avatar_content request. Only the
+// users asked about count (an answer naming others is not trusted), and
+// only a Space the watched user hosts (avatar_content also lists users who
 // speak in someone else's Space).
 func (k *Keeper) source(ctx context.Context, ids []string) (watch.Answer, error) {
 	c, err := k.client()
@@ -299,12 +300,24 @@ func (k *Keeper) source(ctx context.Context, ids []string) (watch.Answer, error)
 			handles[h.ID] = h.Handle
 		}
 	}
+	asked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		asked[id] = true
+	}
 	var out watch.Answer
+	ignored := 0
 	for _, s := range ans.Spaces {
+		if !asked[s.UserID] {
+			ignored++ // X answered about someone not watched: never trusted, never logged one by one
+			continue
+		}
 		if s.CreatorID != "" && s.CreatorID != s.UserID {
 			continue
 		}
 		out.Live = append(out.Live, watch.Live{Host: s.UserID, Handle: handles[s.UserID], Space: s.SpaceID, Title: s.Title})
+	}
+	if ignored > 0 {
+		k.cfg.Log.Debug().Int("ignored", ignored).Int("asked", len(ids)).Msg("watch: avatar_content named users not asked about; ignored")
 	}
 	if ans.Remaining == 0 && !ans.Reset.IsZero() {
 		out.NotBefore = ans.Reset
@@ -327,7 +340,9 @@ func (k *Keeper) record(_ context.Context, l watch.Live) (string, <-chan struct{
 	if err != nil {
 		k.cfg.Log.Warn().Err(err).Msg("watch: settings unreadable, using defaults")
 	}
-	opts := settings.Fill(protocol.Options{OutputDir: k.cfg.OutputDir}, st)
+	// The record beside the audio, as every mode writes it: the library
+	// can be rebuilt from it (library import).
+	opts := settings.Fill(protocol.Options{OutputDir: k.cfg.OutputDir, WriteInfoJSON: true}, st)
 	if !filepath.IsAbs(opts.OutputDir) {
 		return "", nil, protocol.Errorf(protocol.CodeBadRequest, "output folder must be an absolute path, not %q", opts.OutputDir)
 	}

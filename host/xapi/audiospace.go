@@ -125,7 +125,11 @@ func parseAudioSpace(body []byte, id string, c *Client) (*Space, error) {
 	}
 	if len(r.Errors) > 0 {
 		// GraphQL sends data and errors together ("Dependency: Unspecified"): the data is good.
-		c.log.Info().Str("error", firstMessage(r.Errors)).Msg("AudioSpaceById answered data with errors; using the data")
+		ev := c.log.Debug()
+		if c.dataErrorsSaid.CompareAndSwap(false, true) {
+			ev = c.log.Info()
+		}
+		ev.Str("error", firstMessage(r.Errors)).Msg("AudioSpaceById answered data with errors; using the data")
 	}
 	sp := r.Data.AudioSpace.space(id)
 	if sp.MediaKey == "" && sp.State != StateNotStarted {

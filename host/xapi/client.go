@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -44,6 +45,9 @@ type Client struct {
 	agent, lang string
 	// given holds the page's own answers, each used once (given.go).
 	given given
+	// dataErrorsSaid is set once "data with errors" was logged at info: a
+	// live recording asks every 30 s and X answers so each time.
+	dataErrorsSaid atomic.Bool
 
 	// QueryIDs are tried in order; a fresher one seen by the extension goes first.
 	QueryIDs []string

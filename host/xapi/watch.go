@@ -75,7 +75,12 @@ func (e *RateLimitError) Error() string {
 	if e.Reset.IsZero() {
 		return "X is rate-limiting this account"
 	}
-	return "X is rate-limiting this account until " + e.Reset.Local().Format("15:04:05")
+	// A reset far ahead (a year-3000 header) must not read as today's time.
+	t, now := e.Reset.Local(), time.Now()
+	if y, m, d := t.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+		return "X is rate-limiting this account until " + t.Format("Mon 2 Jan 2006 15:04:05")
+	}
+	return "X is rate-limiting this account until " + t.Format("15:04:05")
 }
 
 // RetryAt is when X allows the next call, zero when it did not say.

@@ -198,6 +198,28 @@ describe('Chromium with the host installed', () => {
     }
   });
 
+  test('a Space with video: a camera mark, and Keep the picture gives an mp4', async () => {
+    const id = '1xVdeoAudQxPm'; // fakex.VideoAudioID: an audio-only variant between two video ones
+    await tab.goto(`https://x.com/i/spaces/${id}`);
+    const popup = await openPopup(b, `https://x.com/i/spaces/${id}`);
+    try {
+      await popup.waitFor(`document.body.dataset.view === 'card'`, { what: 'the Space card' });
+      await popup.waitFor(`!document.getElementById('space-video').hidden`, { what: 'the camera mark' });
+      assert.equal(await popup.evaluate(`document.getElementById('video-option').hidden`), false, 'the video option is offered');
+      await popup.screenshot(shot('video-space'));
+      await popup.evaluate(`document.getElementById('keep-video').click()`);
+      await popup.evaluate(`document.getElementById('download').click()`);
+      const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the video job', 90000);
+      assert.equal(j.stage, 'done', `the job failed: ${j.message}\n${hostLog(home)}`);
+      const path = j.path;
+      assert.ok(path.endsWith('.mp4'), `${path}: an mp4`);
+      assert.equal(j.space?.video, true, 'the job says the Space has video');
+      assert.ok(existsSync(path), `${path} was written`);
+    } finally {
+      await popup.close();
+    }
+  });
+
   test('a Space without a replay: the popup says why, no Download', async () => {
     const id = '1BRKjPnNrzAKw';
     await tab.goto(`https://x.com/i/spaces/${id}`);

@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
 )
@@ -65,7 +64,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	latency := fs.Duration("latency", 0, "latency added to every request, e.g. 50ms")
 	connBW := fs.String("conn-bw", "0", "bytes/s per CDN connection (suffixes KB, MB, KiB, MiB; 0 = unlimited)")
 	downlink := fs.String("downlink", "0", "bytes/s shared by all CDN connections (suffixes KB, MB, KiB, MiB; 0 = unlimited)")
-	ffmpeg := fs.String("ffmpeg", "", "ffmpeg used to make the test audio (default: from PATH)")
 	required := fs.String("required-features", "", "comma-separated features AudioSpaceById insists on (400 code 336 until sent)")
 	verbose := fs.Bool("v", false, "log every request to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -80,7 +78,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-downlink: %w", err)
 	}
 	opts := fakex.Options{
-		TLS: *useTLS, CDNHTTP1: *cdnHTTP1, APIAddr: *apiAddr, CDNAddr: *cdnAddr, FFmpeg: *ffmpeg,
+		TLS: *useTLS, CDNHTTP1: *cdnHTTP1, APIAddr: *apiAddr, CDNAddr: *cdnAddr,
 		Latency: *latency, ConnBandwidth: conn, Downlink: down,
 	}
 	for _, f := range strings.Split(*required, ",") {
@@ -98,14 +96,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// Make the audio before announcing readiness, so the first chunk
-	// request of a benchmark does not wait for ffmpeg.
-	prepCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	err = srv.Prepare(prepCtx)
-	cancel()
-	if err != nil {
-		return fmt.Errorf("make the test audio: %w", err)
-	}
 	if err := srv.Start(); err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -62,9 +61,6 @@ func compareOne(c config, p profile, name string, args func(loc string) []string
 		return err
 	}
 	defer x.Close()
-	if err := x.Prepare(context.Background()); err != nil {
-		return err
-	}
 	loc, _ := x.Location(fakex.DemoID)
 	a := args(loc)
 	start := time.Now()

@@ -10,7 +10,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/binary"
 	"encoding/json"
 	"flag"
@@ -177,9 +176,6 @@ func download(c config, hours float64, opts fakex.Options) (result, error) {
 		return r, err
 	}
 	defer x.Close()
-	if err := x.Prepare(context.Background()); err != nil {
-		return r, fmt.Errorf("prepare the fake's audio: %w", err)
-	}
 	out, err := os.MkdirTemp("", "spacebench-out-")
 	if err != nil {
 		return r, err
