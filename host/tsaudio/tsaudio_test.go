@@ -36,8 +36,8 @@ func TestADTSFromRealTSChunks(t *testing.T) {
 			t.Fatalf("chunk %d: %v", i, err)
 		}
 		st := adts.Inspect(audio)
-		if st.Frames != testaudio.FramesPerChunk || st.SampleRate != testaudio.SampleRate {
-			t.Errorf("chunk %d: %d frames at %d Hz, want %d at %d", i, st.Frames, st.SampleRate, testaudio.FramesPerChunk, testaudio.SampleRate)
+		if st.Frames != testaudio.Frames(i) || st.SampleRate != testaudio.SampleRate {
+			t.Errorf("chunk %d: %d frames at %d Hz, want %d at %d", i, st.Frames, st.SampleRate, testaudio.Frames(i), testaudio.SampleRate)
 		}
 	}
 }

@@ -11,7 +11,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,7 +23,7 @@ const chunks = 4
 
 func main() {
 	dir := "host/fakex/testdata/video"
-	audio, err := testaudio.Generate(context.Background(), "ffmpeg", chunks)
+	audio, err := testaudio.Generate(chunks)
 	if err != nil {
 		fail(err)
 	}
@@ -38,12 +37,12 @@ func main() {
 		if err := os.WriteFile(aac, a, 0o644); err != nil {
 			fail(err)
 		}
-		offset := fmt.Sprintf("%.6f", float64(i)*testaudio.ChunkDuration)
+		offset := fmt.Sprintf("%.6f", testaudio.Start(i))
 		out := filepath.Join(dir, fmt.Sprintf("chunk_%d.ts", i))
 		cmd := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
 			"-f", "lavfi", "-i", "testsrc=size=160x90:rate=10",
 			"-i", aac,
-			"-map", "0:v", "-map", "1:a", "-t", fmt.Sprintf("%.6f", testaudio.ChunkDuration),
+			"-map", "0:v", "-map", "1:a", "-t", fmt.Sprintf("%.6f", testaudio.Seconds(i)),
 			"-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "10", "-pix_fmt", "yuv420p", "-b:v", "40k",
 			"-c:a", "copy", "-output_ts_offset", offset, "-muxdelay", "0", "-f", "mpegts", out)
 		cmd.Stderr = os.Stderr
