@@ -59,6 +59,21 @@ func TestChromiumV10(t *testing.T) {
 			t.Errorf("%s: %+v %v", spec, c, err)
 		}
 	}
+	// v11: the password the keyring keeps.
+	db, _ = sql.Open("sqlite", filepath.Join(prof, "Cookies"))
+	mustExec(t, db, `UPDATE cookies SET encrypted_value = ? WHERE name = 'auth_token' AND host_key = '.x.com'`, v11(encryptV10(t, "from-keyring", ".x.com", "secret-auth")))
+	mustExec(t, db, `UPDATE cookies SET encrypted_value = ? WHERE name = 'ct0'`, v11(encryptV10(t, "from-keyring", ".x.com", "secret-ct0")))
+	db.Close()
+	withKeyring := env
+	withKeyring.Keyring = func(browser string) (string, error) {
+		if browser != "chromium" {
+			t.Errorf("keyring asked for %q", browser)
+		}
+		return "from-keyring", nil
+	}
+	if c, err := Load("chromium", withKeyring); err != nil || c.AuthToken != "secret-auth" || c.CT0 != "secret-ct0" {
+		t.Errorf("v11: %+v %v", c, err)
+	}
 	// v11 with no keyring to ask: the error says why, and names no secret.
 	env.Keyring = func(string) (string, error) { return "", os.ErrNotExist }
 	db, _ = sql.Open("sqlite", filepath.Join(prof, "Cookies"))
@@ -101,3 +116,5 @@ func TestFirefox(t *testing.T) {
 		t.Errorf("logged out: %v", err)
 	}
 }
+
+func v11(v10 []byte) []byte { return append([]byte("v11"), v10[3:]...) }
