@@ -10,7 +10,7 @@ EXT         := extension
 PKGS        := ./host/... ./protocol/... ./installer/...
 DEMO_DIR    ?= $(CURDIR)/demo-output
 
-.PHONY: all setup build fakex fuzz test test-go test-ext test-e2e lint lint-go lint-ext bench demo install uninstall extension npm clean
+.PHONY: all setup build fakex fuzz test test-go test-ext test-e2e lint lint-go lint-ext bench demo install uninstall extension npm dist test-dist-install clean
 
 all: build
 
@@ -92,6 +92,36 @@ uninstall: build
 
 extension: npm
 	cd $(EXT) && npm run --silent pack
+
+# The release, from one commit, reproducibly: every file's time is the
+# commit's, -trimpath and an empty build id keep the build machine out of the
+# binaries. The version is the extension's (a release is tagged v<version>),
+# so the host and the extension of one release say the same. COMPLETIONS=1
+# puts the shell completions (`spacekeep completion bash|zsh|fish`) in the
+# .deb and .rpm. The checks: host/cmd/mkdist's tests and test-dist-install.
+DIST            ?= dist
+DIST_VERSION    ?= $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' $(EXT)/manifest.json)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct)
+DIST_PLATFORMS  := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+DIST_BIN        := $(DIST)/.bin
+COMPLETIONS     ?= 0
+dist:
+	rm -rf $(DIST) && mkdir -p $(DIST_BIN)
+	@set -e; for p in $(DIST_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+	  echo "go build $$os/$$arch"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -buildvcs=false \
+	    -ldflags '-s -w -buildid= -X github.com/spacekeep/spacekeep/host/cli.Version=$(DIST_VERSION)' \
+	    -o $(DIST_BIN)/spacekeep_$${os}_$${arch}$$ext ./host; done
+	cd $(EXT) && node scripts/pack.mjs $(abspath $(DIST))
+	$(GO) run ./host/cmd/mkdist -bin $(DIST_BIN) -out $(DIST) -version $(DIST_VERSION) \
+	  -epoch $(SOURCE_DATE_EPOCH) $(if $(filter 1,$(COMPLETIONS)),-completions)
+	rm -rf $(DIST_BIN)
+	cd $(DIST) && sha256sum -c --quiet SHA256SUMS
+
+# As root (CI): the .deb installs, registers the host system-wide and goes
+# without a trace.
+test-dist-install:
+	bash .ci/dist-install-check $(DIST)
 
 clean:
 	rm -rf bin dist demo-output

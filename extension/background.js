@@ -14,6 +14,7 @@ import { AUDIO_SPACE_URL_PATTERNS, hintsFromUrl } from './lib/hints.js';
 import { readAnswer, rememberAnswer, pageFor, emptyAnswers, isXPage } from './lib/answers.js';
 import { t } from './lib/i18n.js';
 import { setupWatch, LIVE_PREFIX } from './lib/watch.js';
+import { setupFind } from './lib/pagespaces.js';
 
 const MENU_LINK = 'spacekeep-download-link';
 const MENU_PAGE = 'spacekeep-download-page';
@@ -30,6 +31,8 @@ let jobs = Jobs.emptyState();
 const uiPorts = new Set();
 /** @type {Map<string, {info: any, at: number}>} */
 const infoCache = new Map();
+/** The page lists' SpaceInfo cache (lib/pagespaces.js). @type {Map<string, {info: any, at: number}>} */
+const pageInfoCache = new Map();
 /** Notification id → file path, for the buttons and clicks. */
 /** @type {Map<string, string>} */
 const notified = new Map();
@@ -310,13 +313,8 @@ async function inspect(tabId, fresh) {
   if (!granted) return { status: 'no_access', spaceId };
   const cookies = await sessionOrGuest(tab);
   const guest = !cookies;
-  const key = guest ? `${spaceId}:guest` : spaceId;
-  const cached = infoCache.get(key);
-  if (!fresh && cached && Date.now() - cached.at < INFO_TTL_MS) return { status: 'ready', spaceId, info: cached.info, guest };
   try {
-    const payload = spaceInfoPayload({ space: spaceId, cookies, hints: await loadHints(), page: await pageAnswers(spaceId), browser: browserInfo() });
-    const info = await native.request('space.info', payload, { timeoutMs: 30000 });
-    infoCache.set(key, { info, at: Date.now() });
+    const info = await spaceInfoFor(cookies, spaceId, fresh);
     return { status: 'ready', spaceId, info, guest };
   } catch (e) {
     const error = toWire(e);
@@ -324,6 +322,25 @@ async function inspect(tabId, fresh) {
     if (guest && (error.code === 'auth_required' || error.code === 'forbidden')) return { status: 'guest_refused', spaceId, error };
     return { status: 'error', spaceId, error, guest };
   }
+}
+
+/**
+ * The SpaceInfo of spaceId in a session (null: a guest), cached a minute
+ * in cache (the tab's own Space and the page lists keep apart, so that a
+ * page listing many Spaces never decides what the Space card shows).
+ * @param {any} cookies @param {string} spaceId @param {boolean} [fresh] @param {Map<string, {info: any, at: number}>} [cache]
+ */
+async function spaceInfoFor(cookies, spaceId, fresh, cache = infoCache) {
+  const key = cookies ? spaceId : `${spaceId}:guest`;
+  const cached = cache.get(key);
+  if (!fresh && cached && Date.now() - cached.at < INFO_TTL_MS) return cached.info;
+  const payload = spaceInfoPayload({ space: spaceId, cookies, hints: await loadHints(), page: await pageAnswers(spaceId), browser: browserInfo() });
+  const info = await native.request('space.info', payload, { timeoutMs: 30000 });
+  if (cache.size > 1000) {
+    for (const [k, v] of cache) if (Date.now() - v.at >= INFO_TTL_MS) cache.delete(k);
+  }
+  cache.set(key, { info, at: Date.now() });
+  return info;
 }
 
 /**
@@ -417,6 +434,13 @@ const watching = setupWatch({
   onLive: (ev) => setJobs(Jobs.addStarted(jobs, ev.job, { space_id: ev.space?.id, title: ev.space?.title, space: ev.space })),
 });
 Object.assign(commands, watching.commands);
+
+// Finding Spaces: the Spaces on the tab's page, and X's Space search.
+const finding = setupFind({
+  api, native, getTab, sessionOrGuest, browserInfo,
+  describe: async (tab, spaceId) => spaceInfoFor(await sessionOrGuest(tab), spaceId, false, pageInfoCache),
+});
+Object.assign(commands, finding.commands);
 
 api.runtime.onConnect.addListener((port) => {
   if (port.name !== 'ui') return;

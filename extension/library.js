@@ -6,10 +6,11 @@
 // (library.serve), with the speaker turns and the transcript beside it.
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
-import { describeError } from './lib/errors.js';
+import { errorMessage } from './lib/errors.js';
 import { formatDuration } from './lib/format.js';
 import { api } from './lib/api.js';
 import { indexAt, speakerLabel, speakerHue, audioURL, clampTime, remember, toContinue, POSITIONS_KEY } from './lib/player.js';
+import { curveShape } from './lib/curve.js';
 
 localize(document);
 
@@ -27,7 +28,7 @@ const call = (type, payload) => ui.call('library', { type, payload });
 function errorText(e) {
   const code = e?.code ?? 'internal';
   if (e?.message && ['disk', 'bad_request', 'internal', 'unknown_type'].includes(code)) return e.message;
-  return describeError(code, e?.message).message;
+  return errorMessage(code, e?.message);
 }
 
 /** @param {any} e */
@@ -96,6 +97,7 @@ function renderItem(it) {
     when.textContent = new Date(it.at).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   }
   q('.length').textContent = formatDuration(it.duration_s);
+  drawListenerCurve(/** @type {HTMLElement} */ (q('.curve')), it);
   for (const c of it.captions ?? []) {
     const hit = el('li', 'seekable');
     hit.append(el('time', '', clock(c.start_s)));
@@ -122,6 +124,30 @@ function renderItem(it) {
   q('.act-delete-no').addEventListener('click', () => { q('.confirm').hidden = true; });
   q('.act-delete-yes').addEventListener('click', () => remove(li, it));
   return li;
+}
+
+/**
+ * A Space recorded live: its listener curve, small, with its peak marked.
+ * @param {HTMLElement} fig @param {any} it
+ */
+function drawListenerCurve(fig, it) {
+  const shape = curveShape(it.listener_curve, 160, 32);
+  if (!shape) return;
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = /** @type {SVGElement} */ (fig.querySelector('svg'));
+  const line = document.createElementNS(NS, 'polyline');
+  line.setAttribute('class', 'listeners');
+  line.setAttribute('points', shape.points);
+  const dot = document.createElementNS(NS, 'circle');
+  dot.setAttribute('class', 'peak');
+  dot.setAttribute('cx', String(shape.peak.x));
+  dot.setAttribute('cy', String(shape.peak.y));
+  dot.setAttribute('r', '2.5');
+  const peak = t('libraryCurvePeak', [shape.peak.count, clock(shape.peak.t_s)]);
+  svg.setAttribute('aria-label', peak);
+  svg.replaceChildren(line, dot);
+  /** @type {HTMLElement} */ (fig.querySelector('.curve-peak')).textContent = peak;
+  fig.hidden = false;
 }
 
 /** @param {HTMLElement} li @param {any} e */

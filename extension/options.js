@@ -4,6 +4,7 @@ import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError } from './lib/errors.js';
 import { mountWatchList } from './lib/watch.js';
+import { mountTopicList } from './lib/topics.js';
 
 localize(document);
 const ui = new UiClient();
@@ -62,3 +63,4 @@ form.addEventListener('submit', async (ev) => {
   document.body.dataset.ready = 'true';
 })();
 mountWatchList(ui, document).catch(() => {});
+mountTopicList(ui, document).catch(() => {});

@@ -4,7 +4,9 @@ import { api } from './lib/api.js';
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
+import { versionAdvice } from './lib/install.js';
 import { showWatchButton, showWatchBanner } from './lib/watch.js';
+import { mountFind } from './popup-find.js';
 import { formatBytes, formatSpeed, formatDuration, formatWhen, spaceStatus, spaceLength } from './lib/format.js';
 
 localize(document);
@@ -47,6 +49,7 @@ function showProblem(code, message) {
   $('problem-title').textContent = view.title;
   $('problem-message').textContent = view.message;
   $('problem-install').hidden = view.action !== 'install';
+  $('problem-install-page').hidden = code !== 'host_missing';
   $('install-command').textContent = INSTALL_COMMAND;
   $('problem-login').hidden = view.action !== 'login';
   $('problem-grant').hidden = view.action !== 'grant';
@@ -219,6 +222,11 @@ $('copy-install').addEventListener('click', async () => {
     getSelection()?.addRange(range);
   }
 });
+$('open-install').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  api.tabs.create({ url: api.runtime.getURL('install.html') });
+  window.close();
+});
 $('open-library').addEventListener('click', () => {
   api.tabs.create({ url: api.runtime.getURL('library.html') });
   window.close();
@@ -378,6 +386,19 @@ function renderNative(s) {
   if (!n.connected && (code === 'host_missing' || code === 'host_forbidden') && !problemShown) {
     const view = describeError(code);
     banner.replaceChildren(el('span', '', view.message + ' '), el('code', '', view.command ?? INSTALL_COMMAND));
+    if (code === 'host_missing') {
+      const a = el('a', 'install-link', t('installOpen'));
+      a.setAttribute('href', 'install.html');
+      a.addEventListener('click', (ev) => {
+        ev.preventDefault();
+        api.tabs.create({ url: api.runtime.getURL('install.html') });
+      });
+      banner.append(' ', a);
+    }
+    banner.hidden = false;
+  } else if (n.connected && versionAdvice(n.hello, api.runtime.getManifest().version)) {
+    const a = /** @type {any} */ (versionAdvice(n.hello, api.runtime.getManifest().version));
+    banner.textContent = t(a.update === 'host' ? 'versionUpdateHost' : 'versionUpdateExtension', [a.host, a.extension]);
     banner.hidden = false;
   } else if (n.connected && n.hello && n.hello.ffmpeg === false && /** @type {HTMLInputElement | null} */ (document.querySelector('input[name=format]:checked'))?.value === 'mp3') {
     // Only mp3 needs ffmpeg.
@@ -407,6 +428,7 @@ ui.onState((s) => {
     if (r) r.checked = true;
   }
   tabId = await findTabId();
+  mountFind(ui, tabId).catch(() => {});
   await refresh();
   document.body.dataset.ready = 'true';
 })();

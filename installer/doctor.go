@@ -21,6 +21,8 @@ func Doctor(ctx context.Context, e Env) Report {
 	rep := Report{Version: e.Version, OS: e.GOOS, LogFile: e.LogFile, Browsers: []protocol.DoctorBrowser{}}
 	if fi, err := os.Stat(e.BinaryPath()); err == nil && !fi.IsDir() {
 		rep.Executable = e.BinaryPath()
+	} else if e.GOOS == "linux" && isExecutable(e.systemPath(SystemBinary)) {
+		rep.Executable = SystemBinary // from the .deb or .rpm
 	}
 	registered := 0
 	for _, b := range Browsers {
@@ -48,7 +50,7 @@ func Doctor(ctx context.Context, e Env) Report {
 }
 
 func (e Env) checkBrowser(b Browser) protocol.DoctorBrowser {
-	db := protocol.DoctorBrowser{Name: b.Name, Family: string(b.Family), Found: isDir(e.FoundDir(b)), Manifest: e.ManifestPath(b)}
+	db := protocol.DoctorBrowser{Name: b.Name, Family: string(b.Family), Found: e.Found(b), Manifest: e.ManifestPath(b)}
 	if key := e.RegistryKey(b); key != "" {
 		p, err := e.registry().Default(key)
 		if err != nil {
@@ -61,6 +63,11 @@ func (e Env) checkBrowser(b Browser) protocol.DoctorBrowser {
 	}
 	data, err := os.ReadFile(db.Manifest)
 	if err != nil {
+		if p, sysData := e.systemManifest(b); sysData != nil { // from the .deb or .rpm
+			db.Manifest, data, err = p, sysData, nil
+		}
+	}
+	if err != nil {
 		if db.Found {
 			db.Problem = "not registered: run 'spacekeep install'."
 		}
@@ -72,7 +79,7 @@ func (e Env) checkBrowser(b Browser) protocol.DoctorBrowser {
 		db.Problem = fmt.Sprintf("the manifest %s is damaged: run 'spacekeep install' again.", db.Manifest)
 		return db
 	}
-	db.HostOK = isExecutable(m.Path)
+	db.HostOK = isExecutable(m.Path) || (m.Path == SystemBinary && isExecutable(e.systemPath(SystemBinary)))
 	db.AllowedOK = m.Allows(b.Family)
 	switch {
 	case !db.HostOK:
@@ -98,4 +105,30 @@ func checkFFmpeg(ctx context.Context, explicit string) protocol.DoctorFFmpeg {
 	}
 	f.Version = v
 	return f
+}
+
+// systemPath is p under e.SystemRoot.
+func (e Env) systemPath(p string) string {
+	if e.SystemRoot == "" {
+		return p
+	}
+	return e.SystemRoot + p
+}
+
+// systemManifest is the first system-wide manifest b reads (Linux, where the
+// packages put them), with its content; "", nil when there is none.
+func (e Env) systemManifest(b Browser) (string, []byte) {
+	if e.GOOS != "linux" {
+		return "", nil
+	}
+	for _, d := range SystemDirs {
+		if d.Browser != b.Name {
+			continue
+		}
+		p := d.Dir + "/" + ManifestName
+		if data, err := os.ReadFile(e.systemPath(p)); err == nil {
+			return p, data
+		}
+	}
+	return "", nil
 }

@@ -20,18 +20,25 @@ import (
 
 // Env is the part of the machine the installer reads and writes.
 type Env struct {
-	GOOS          string // runtime.GOOS unless testing another OS's paths
-	Home          string
-	XDGConfigHome string // Linux; empty means {home}/.config
-	XDGDataHome   string // Linux; empty means {home}/.local/share
-	LocalAppData  string // Windows; empty means {home}\AppData\Local
-	AppData       string // Windows; empty means {home}\AppData\Roaming
-	Exe           string // the running binary, copied by Install
-	Version       string // for doctor
-	LogFile       string // for doctor
-	FFmpeg        string // for doctor: $SPACEKEEP_FFMPEG; empty means the one on PATH
-	Out           io.Writer
-	Registry      Registry // Windows HKCU; nil means the system's (a no-op elsewhere)
+	GOOS            string // runtime.GOOS unless testing another OS's paths
+	Home            string
+	XDGConfigHome   string // Linux; empty means {home}/.config
+	XDGDataHome     string // Linux; empty means {home}/.local/share
+	LocalAppData    string // Windows; empty means {home}\AppData\Local
+	AppData         string // Windows; empty means {home}\AppData\Roaming
+	ProgramFiles    string // Windows; empty means C:\Program Files
+	ProgramFilesX86 string // Windows; empty means C:\Program Files (x86)
+	// LookPath finds a browser's program (a name on PATH or an absolute
+	// path); nil finds none, so tests of another OS's table see only folders.
+	LookPath func(file string) (string, error)
+	// SystemRoot is prepended to the system-wide folders (tests); empty is /.
+	SystemRoot string
+	Exe        string // the running binary, copied by Install
+	Version    string // for doctor
+	LogFile    string // for doctor
+	FFmpeg     string // for doctor: $SPACEKEEP_FFMPEG; empty means the one on PATH
+	Out        io.Writer
+	Registry   Registry // Windows HKCU; nil means the system's (a no-op elsewhere)
 }
 
 // FromOS describes the running process to the installer, reading the
@@ -57,6 +64,9 @@ func FromOS(home string, getenv func(string) string) (Env, error) {
 		env.LocalAppData = getenv("LOCALAPPDATA")
 		env.AppData = getenv("APPDATA")
 	}
+	env.ProgramFiles = getenv("ProgramFiles")
+	env.ProgramFilesX86 = getenv("ProgramFiles(x86)")
+	env.LookPath = lookPath
 	exe, err := os.Executable()
 	if err != nil {
 		return env, fmt.Errorf("find the running binary: %w", err)
@@ -82,11 +92,13 @@ func (e Env) expand(p string) string {
 		return ""
 	}
 	roots := map[string]string{
-		"{home}":         e.Home,
-		"{config}":       cmp.Or(e.XDGConfigHome, e.join(e.Home, ".config")),
-		"{appsupport}":   e.join(e.Home, "Library", "Application Support"),
-		"{localappdata}": cmp.Or(e.LocalAppData, e.join(e.Home, "AppData", "Local")),
-		"{appdata}":      cmp.Or(e.AppData, e.join(e.Home, "AppData", "Roaming")),
+		"{home}":            e.Home,
+		"{config}":          cmp.Or(e.XDGConfigHome, e.join(e.Home, ".config")),
+		"{appsupport}":      e.join(e.Home, "Library", "Application Support"),
+		"{localappdata}":    cmp.Or(e.LocalAppData, e.join(e.Home, "AppData", "Local")),
+		"{appdata}":         cmp.Or(e.AppData, e.join(e.Home, "AppData", "Roaming")),
+		"{programfiles}":    cmp.Or(e.ProgramFiles, `C:\Program Files`),
+		"{programfilesx86}": cmp.Or(e.ProgramFilesX86, `C:\Program Files (x86)`),
 	}
 	for k, v := range roots {
 		if rest, ok := strings.CutPrefix(p, k); ok {
@@ -132,8 +144,29 @@ func (e Env) ManifestPath(b Browser) string {
 	return e.join(e.expand(pl.ManifestDir), ManifestName)
 }
 
-// FoundDir is the folder whose existence says b is installed.
+// FoundDir is the folder whose existence says b has been run.
 func (e Env) FoundDir(b Browser) string { return e.expand(b.Places[e.GOOS].FoundDir) }
+
+// Program is b's program when it is installed, else "": a browser that was
+// never started has no profile folder yet, but its program is there.
+func (e Env) Program(b Browser) string {
+	if e.LookPath == nil {
+		return ""
+	}
+	for _, p := range b.Places[e.GOOS].Programs {
+		if strings.HasPrefix(p, "{") {
+			p = e.expand(p)
+		}
+		if found, err := e.LookPath(p); err == nil {
+			return found
+		}
+	}
+	return ""
+}
+
+// Found tells whether b is on this machine: its profile folder exists or
+// its program is installed.
+func (e Env) Found(b Browser) bool { return isDir(e.FoundDir(b)) || e.Program(b) != "" }
 
 // RegistryKey is b's HKCU key for our host, or "" where there is none.
 func (e Env) RegistryKey(b Browser) string {

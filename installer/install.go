@@ -83,7 +83,7 @@ func (e Env) targets(opts Options, all bool) ([]target, error) {
 			if _, ok := b.Places[e.GOOS]; !ok {
 				continue
 			}
-			if all || isDir(e.FoundDir(b)) {
+			if all || e.Found(b) {
 				list = append(list, b)
 			}
 		}

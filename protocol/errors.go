@@ -34,31 +34,35 @@ const (
 	CodeAPIChanged    Code = "api_changed"     // X's API answered in a way we do not understand
 	CodeInternal      Code = "internal"        // a bug in spacekeep
 	CodeBusy          Code = "busy"            // another spacekeep is downloading this Space
+	// X's Space search refused or answered in a shape spacekeep cannot
+	// read: not "no Spaces".
+	CodeSearchUnavailable Code = "search_unavailable"
 )
 
 // Messages holds the default, actionable message for each code.
 var Messages = map[Code]string{
-	CodeAuth:          "Log in to x.com in this browser, then try again.",
-	CodeForbidden:     "X refused access to this Space: it may be private, or your x.com session is stale. Reload x.com and try again.",
-	CodeNotFound:      "This Space does not exist or was deleted. Check the link.",
-	CodeNotReplayable: "This Space has ended and its host did not keep a replay, so there is nothing to download.",
-	CodeNotStarted:    "This Space has not started yet. Try again once it is live or has ended.",
-	CodeLive:          "This Space is live. Its replay can be downloaded once it ends (if the host keeps one).",
-	CodeVideoSpace:    "This Space has video, and X served no sound spacekeep can read.",
-	CodeRateLimited:   "X is rate-limiting this account. Wait a few minutes, then try again.",
-	CodeNetwork:       "Could not reach X. Check your connection and try again; the download resumes where it stopped.",
-	CodeBadPlaylist:   "X sent a playlist spacekeep could not read. Try again later; if it persists, report it.",
-	CodeFFmpegMissing: "ffmpeg, needed only for mp3, was not found. Install it (apt install ffmpeg, brew install ffmpeg, winget install ffmpeg), pass --ffmpeg PATH, or choose m4a.",
-	CodeFFmpegFailed:  "ffmpeg could not build the audio file. Run 'spacekeep doctor' to check your ffmpeg.",
-	CodeDisk:          "Could not write the file. Check that the output folder exists, is writable and has free space.",
-	CodeCancelled:     "The download was cancelled. Start it again to resume.",
-	CodeBadRequest:    "The request was malformed.",
-	CodeUnknownType:   "Unknown request type: update the extension and the host to the same version.",
-	CodeUnknownJob:    "No such download.",
-	CodeFrameTooLarge: "A message was too large.",
-	CodeAPIChanged:    "X's API changed in a way spacekeep does not understand yet. Update spacekeep.",
-	CodeInternal:      "Something went wrong inside spacekeep. Please report it with the log file.",
-	CodeBusy:          "Another spacekeep (another browser, or the command line) is downloading this Space. Let it finish, or stop it, then start again: the download resumes where it stopped.",
+	CodeAuth:              "Log in to x.com in this browser, then try again.",
+	CodeForbidden:         "X refused access to this Space: it may be private, or your x.com session is stale. Reload x.com and try again.",
+	CodeNotFound:          "This Space does not exist or was deleted. Check the link.",
+	CodeNotReplayable:     "This Space has ended and its host did not keep a replay, so there is nothing to download.",
+	CodeNotStarted:        "This Space has not started yet. Try again once it is live or has ended.",
+	CodeLive:              "This Space is live. Its replay can be downloaded once it ends (if the host keeps one).",
+	CodeVideoSpace:        "This Space has video, and X served no sound spacekeep can read.",
+	CodeRateLimited:       "X is rate-limiting this account. Wait a few minutes, then try again.",
+	CodeNetwork:           "Could not reach X. Check your connection and try again; the download resumes where it stopped.",
+	CodeBadPlaylist:       "X sent a playlist spacekeep could not read. Try again later; if it persists, report it.",
+	CodeFFmpegMissing:     "ffmpeg, needed only for mp3, was not found. Install it (apt install ffmpeg, brew install ffmpeg, winget install ffmpeg), pass --ffmpeg PATH, or choose m4a.",
+	CodeFFmpegFailed:      "ffmpeg could not build the audio file. Run 'spacekeep doctor' to check your ffmpeg.",
+	CodeDisk:              "Could not write the file. Check that the output folder exists, is writable and has free space.",
+	CodeCancelled:         "The download was cancelled. Start it again to resume.",
+	CodeBadRequest:        "The request was malformed.",
+	CodeUnknownType:       "Unknown request type: update the extension and the host to the same version.",
+	CodeUnknownJob:        "No such download.",
+	CodeFrameTooLarge:     "A message was too large.",
+	CodeAPIChanged:        "X's API changed in a way spacekeep does not understand yet. Update spacekeep.",
+	CodeInternal:          "Something went wrong inside spacekeep. Please report it with the log file.",
+	CodeSearchUnavailable: "X's Space search is not available to spacekeep right now (X refused it or changed it); this does not mean there are no such Spaces. Look on x.com: the popup lists the Spaces any x.com page shows.",
+	CodeBusy:              "Another spacekeep (another browser, or the command line) is downloading this Space. Let it finish, or stop it, then start again: the download resumes where it stopped.",
 }
 
 // Error is an error with a stable code. Message is for people; it never holds secrets.
@@ -115,34 +119,35 @@ var Codes = []Code{
 	CodeLive, CodeVideoSpace, CodeRateLimited, CodeNetwork, CodeBadPlaylist,
 	CodeFFmpegMissing, CodeFFmpegFailed, CodeDisk, CodeCancelled, CodeBadRequest,
 	CodeUnknownType, CodeUnknownJob, CodeFrameTooLarge, CodeAPIChanged, CodeInternal,
-	CodeBusy,
+	CodeBusy, CodeSearchUnavailable,
 }
 
 // ExitCodes maps each code to the exit status of a CLI command that fails
 // with it, so scripts can tell failures apart. 0 is success, 1 a generic
 // failure, 2 a usage error; 130 follows the shell's convention for Ctrl-C.
 var ExitCodes = map[Code]int{
-	CodeAuth:          3,
-	CodeForbidden:     4,
-	CodeNotFound:      5,
-	CodeNotReplayable: 6,
-	CodeNotStarted:    7,
-	CodeLive:          8,
-	CodeVideoSpace:    9,
-	CodeRateLimited:   10,
-	CodeNetwork:       11,
-	CodeBadPlaylist:   12,
-	CodeFFmpegMissing: 13,
-	CodeFFmpegFailed:  14,
-	CodeDisk:          15,
-	CodeAPIChanged:    16,
-	CodeCancelled:     130,
-	CodeBadRequest:    2,
-	CodeUnknownType:   2,
-	CodeUnknownJob:    2,
-	CodeFrameTooLarge: 1,
-	CodeInternal:      1,
-	CodeBusy:          18,
+	CodeAuth:              3,
+	CodeForbidden:         4,
+	CodeNotFound:          5,
+	CodeNotReplayable:     6,
+	CodeNotStarted:        7,
+	CodeLive:              8,
+	CodeVideoSpace:        9,
+	CodeRateLimited:       10,
+	CodeNetwork:           11,
+	CodeBadPlaylist:       12,
+	CodeFFmpegMissing:     13,
+	CodeFFmpegFailed:      14,
+	CodeDisk:              15,
+	CodeAPIChanged:        16,
+	CodeCancelled:         130,
+	CodeBadRequest:        2,
+	CodeUnknownType:       2,
+	CodeUnknownJob:        2,
+	CodeFrameTooLarge:     1,
+	CodeInternal:          1,
+	CodeBusy:              18,
+	CodeSearchUnavailable: 19,
 }
 
 // ExitCode returns the CLI exit status for err: 0 for nil, else the status

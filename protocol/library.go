@@ -62,6 +62,17 @@ type LibraryItem struct {
 	Size          int64     `json:"size,omitempty"` // bytes of all files
 	Dir           string    `json:"dir,omitempty"`
 	Info          string    `json:"info,omitempty"` // the info JSON's path
+	// ListenerCurve is X's live listener count while the Space was
+	// recorded live (the info JSON's listener_curve); PeakListeners its
+	// highest point.
+	ListenerCurve []ListenerPoint `json:"listener_curve,omitempty"`
+	PeakListeners int             `json:"peak_listeners,omitempty"`
+}
+
+// ListenerPoint is a live listener count at T seconds into the audio.
+type ListenerPoint struct {
+	TS    float64 `json:"t_s"`
+	Count int     `json:"count"`
 }
 
 // LibraryPage is one page of Spaces, newest first, and how many in all.
@@ -133,8 +144,8 @@ type LibraryStats struct {
 	Host          string           `json:"host,omitempty"`
 	Spaces        int              `json:"spaces"`
 	Hours         float64          `json:"hours"`
-	AvgListeners  float64          `json:"avg_listeners"`  // live listeners, over the Spaces that say
-	PeakListeners int              `json:"peak_listeners"` // the most live listeners of one Space
+	AvgListeners  float64          `json:"avg_listeners"`  // live listeners over time (the listener curve, else X's one count), averaged over the Spaces that say
+	PeakListeners int              `json:"peak_listeners"` // the most live listeners of one Space at any time
 	PeakSpace     string           `json:"peak_space,omitempty"`
 	Speakers      []LibrarySpeaker `json:"speakers"` // most heard first
 	TitleWords    []LibraryCount   `json:"title_words"`

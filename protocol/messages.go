@@ -164,6 +164,8 @@ type SpaceInfo struct {
 	// Video is true for a Space with video (a camera was on): download.start's
 	// video option can keep its picture.
 	Video bool `json:"video,omitempty"`
+	// Listeners is X's live listener count while the Space is live.
+	Listeners int `json:"live_listeners,omitempty"`
 }
 
 // Neutral statuses of a Space (SpaceInfo.Status), whatever X calls them.

@@ -36,15 +36,30 @@ type WatchedHost struct {
 }
 
 // WatchRef names a host to add or remove: a handle (with or without "@"),
-// a user id, or both (the popup knows both).
+// a user id, or both (the popup knows both). With Search it names a
+// topic instead (see WatchedTopic): MinListeners and MaxParallel go with
+// it on watch.add.
 type WatchRef struct {
-	Handle string `json:"handle,omitempty"`
-	ID     string `json:"id,omitempty"`
+	Handle       string `json:"handle,omitempty"`
+	ID           string `json:"id,omitempty"`
+	Search       string `json:"search,omitempty"`
+	MinListeners int    `json:"min_listeners,omitempty"`
+	MaxParallel  int    `json:"max_parallel,omitempty"`
+}
+
+// WatchedTopic is a watched topic: X's Space search for Search, whose live
+// Spaces with at least MinListeners listeners are recorded, at most
+// MaxParallel at once (0 means 2).
+type WatchedTopic struct {
+	Search       string `json:"search"`
+	MinListeners int    `json:"min_listeners,omitempty"`
+	MaxParallel  int    `json:"max_parallel,omitempty"`
 }
 
 // WatchList is the result of watch.list, watch.add and watch.remove.
 type WatchList struct {
-	Hosts []WatchedHost `json:"hosts"`
+	Hosts  []WatchedHost  `json:"hosts"`
+	Topics []WatchedTopic `json:"topics,omitempty"`
 }
 
 // WatchStatus is the result of watch.status and what `spacekeep watch status` prints.
@@ -54,6 +69,7 @@ type WatchStatus struct {
 	Where   string  `json:"where,omitempty"`   // "service", "browser" or "cli"
 	Session bool    `json:"session"`           // an x.com session is held (in memory)
 	Hosts   int     `json:"hosts"`             // hosts on the list
+	Topics  int     `json:"topics,omitempty"`  // watched topics
 	Pending int     `json:"pending,omitempty"` // handles not yet resolved to ids
 	Every   float64 `json:"interval_s,omitempty"`
 	Last    int64   `json:"last_check,omitempty"` // ms since the epoch

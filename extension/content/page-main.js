@@ -1,8 +1,10 @@
 // Runs in the x.com page's own world (MAIN), before the page's scripts. It
 // sees X's answers to the page's own AudioSpaceById and
-// live_video_stream/status calls (fetch and XMLHttpRequest) and passes their
-// JSON text, with the path of the call, to content/relay.js by
-// window.postMessage. It reads nothing else (no cookies, no headers, no other
+// live_video_stream/status calls (fetch and XMLHttpRequest), and those of
+// its other GraphQL calls (timelines: a profile, home, search, a list, a
+// post) when they mention a Space ("audiospace" cards, /i/spaces/ links),
+// and passes their JSON text, with the path of the call, to
+// content/relay.js by window.postMessage. It reads nothing else (no cookies, no headers, no other
 // call) and receives nothing from the extension: data only ever flows out of
 // the page's world, never into it.
 (() => {
@@ -10,6 +12,7 @@
   const MAX = 1 << 20; // real answers are a few KB
   const AUDIO = /^\/i\/api\/graphql\/[A-Za-z0-9_-]{5,64}\/AudioSpaceById\/?$/;
   const STATUS = /^\/i\/api\/1\.1\/live_video_stream\/status\/[^/]{1,64}$/;
+  const GRAPHQL = /^\/i\/api\/graphql\/[A-Za-z0-9_-]{5,64}\/[A-Za-z0-9_]{1,64}\/?$/;
 
   /** 'audio_space', 'stream_status' or '' for a call we do not care about. @param {unknown} raw */
   function kindOf(raw) {
@@ -20,13 +23,15 @@
       return { kind: '', path: '' };
     }
     if (!/^(?:[a-z0-9-]+\.)*(?:x|twitter)\.com$/.test(u.hostname) && u.origin !== location.origin) return { kind: '', path: '' };
-    const kind = AUDIO.test(u.pathname) ? 'audio_space' : STATUS.test(u.pathname) ? 'stream_status' : '';
+    const kind = AUDIO.test(u.pathname) ? 'audio_space' : STATUS.test(u.pathname) ? 'stream_status' : GRAPHQL.test(u.pathname) ? 'timeline' : '';
     return { kind, path: u.pathname + u.search };
   }
 
   /** @param {string} kind @param {string} path @param {unknown} text */
   function post(kind, path, text) {
     if (typeof text !== 'string' || text.length > MAX) return;
+    // A timeline is passed on only when it shows a Space: the rest stays in the page.
+    if (kind === 'timeline' && !text.includes('audiospace') && !text.includes('/i/spaces/')) return;
     window.postMessage({ [TAG]: 1, kind, url: path, text }, location.origin);
   }
 

@@ -7,6 +7,7 @@ export const HOST_CODES = [
   'auth_required', 'forbidden', 'not_found', 'not_replayable', 'not_started', 'live', 'video_space',
   'rate_limited', 'network', 'bad_playlist', 'ffmpeg_missing', 'ffmpeg_failed', 'disk', 'cancelled',
   'bad_request', 'unknown_type', 'unknown_job', 'frame_too_large', 'api_changed', 'internal', 'busy',
+  'search_unavailable',
 ];
 
 /** Codes the extension raises itself. */
@@ -44,6 +45,7 @@ const ACTIONS = {
   internal: 'doctor',
   cancelled: 'retry',
   busy: 'retry',
+  search_unavailable: 'none',
 };
 
 /**
@@ -68,6 +70,16 @@ export function describeError(code, hostMessage) {
   };
   if (view.action === 'install') view.command = INSTALL_COMMAND;
   return view;
+}
+
+/**
+ * The whole message for a page that shows text only (the library, the
+ * options): the words and, when there is one, the command they end with.
+ * @param {string} code @param {string} [hostMessage]
+ */
+export function errorMessage(code, hostMessage) {
+  const view = describeError(code, hostMessage);
+  return view.command ? `${view.message} ${view.command}` : view.message;
 }
 
 /**

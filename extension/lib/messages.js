@@ -12,6 +12,7 @@ export const REQUEST_TYPES = /** @type {const} */ ([
   'settings.get', 'settings.set', 'doctor', 'ping', 'space.info',
   ...LIBRARY_TYPES,
   'watch.list', 'watch.add', 'watch.remove', 'watch.status', 'watch.session',
+  'spaces.search', 'page.spaces',
 ]);
 export const EVENT_TYPES = /** @type {const} */ (['job.progress', 'job.done', 'job.failed', 'watch.live']);
 export const STAGES = /** @type {const} */ (['queued', 'resolving', 'fetching', 'merging', 'done', 'failed']);
@@ -142,6 +143,17 @@ const PAYLOAD_CHECKS = {
   'watch.add': (p, out) => checkWatchRef(p, 'payload', out),
   'watch.remove': (p, out) => checkWatchRef(p, 'payload', out),
   'watch.session': (p, out) => checkCookies(p, 'payload', out),
+  'page.spaces': (p, out) => fields(p, 'payload', {
+    answers: [(v) => Array.isArray(v) && v.length <= 20 && v.every(isObj), false],
+    links: [(v) => Array.isArray(v) && v.length <= 1000 && v.every(isStr), false],
+  }, out),
+  'spaces.search': (p, out) => {
+    fields(p, 'payload', {
+      query: [(v) => isStr(v) && v.trim() !== '' && v.length <= 200, true],
+      filter: [(v) => v === '' || v === 'live' || v === 'upcoming', false], cookies: [isObj, false], browser: [isObj, false],
+    }, out);
+    if (isObj(p)) checkSession(p, out);
+  },
 };
 
 /** @param {any} p @param {string[]} out */
@@ -155,8 +167,11 @@ const NO_PAYLOAD = new Set(['jobs.list', 'settings.get', 'doctor', 'ping', 'watc
 
 /** @param {any} p @param {string} where @param {string[]} out */
 function checkWatchRef(p, where, out) {
-  fields(p, where, { handle: [isStr, false], id: [(v) => isStr(v) && /^[0-9]{1,20}$/.test(v), false] }, out);
-  if (isObj(p) && !p.handle && !p.id) out.push(`${where}: needs a handle or an id`);
+  fields(p, where, {
+    handle: [isStr, false], id: [(v) => isStr(v) && /^[0-9]{1,20}$/.test(v), false],
+    search: [(v) => isStr(v) && v.length <= 200, false], min_listeners: [isCount, false], max_parallel: [isCount, false],
+  }, out);
+  if (isObj(p) && !p.handle && !p.id && !p.search) out.push(`${where}: needs a handle, an id or a search`);
 }
 
 /** @param {any} r @param {string} where @param {string[]} out */
@@ -265,7 +280,7 @@ export function checkSpaceInfo(s, where, out) {
     id: [isStr, true], title: [isStr, true], state: [isStr, true], replayable: [(v) => typeof v === 'boolean', true],
     status: [(v) => STATUSES.includes(v), false],
     host_name: [isStr, false], host_handle: [isStr, false], host_id: [isStr, false], avatar_url: [isStr, false],
-    started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true],
+    started_at: [isNum, false], ended_at: [isNum, false], url: [isStr, true], live_listeners: [isCount, false],
     video: [(v) => typeof v === 'boolean', false],
   }, out);
 }
@@ -315,6 +330,17 @@ const RESULT_CHECKS = {
   'library.remove': (r, out) => fields(r, 'result', { removed: [(v) => Array.isArray(v) && v.every(isStr), true] }, out),
   // The library's HTTP server on loopback, token included (PROTOCOL.md, "The library over HTTP").
   'library.serve': (r, out) => fields(r, 'result', { base_url: [(v) => isStr(v) && /^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\/$/.test(v), true] }, out),
+  'page.spaces': (r, out) => fields(r, 'result', { ids: [(v) => Array.isArray(v) && v.length <= 200 && v.every(isStr), true] }, out),
+  'spaces.search': (r, out) => {
+    fields(r, 'result', { items: [Array.isArray, true] }, out);
+    if (isObj(r) && Array.isArray(r.items)) {
+      r.items.forEach((it, i) => fields(it, `result.items[${i}]`, {
+        id: [(v) => isStr(v) && v !== '', true], title: [isStr, true], url: [isStr, true], host: [isStr, true],
+        state: [(v) => STATUSES.includes(v), true], replayable: [(v) => typeof v === 'boolean', true],
+        live_listeners: [isCount, false], host_id: [isStr, false],
+      }, out));
+    }
+  },
   'watch.list': (r, out) => checkWatchList(r, 'result', out),
   'watch.add': (r, out) => checkWatchList(r, 'result', out),
   'watch.remove': (r, out) => checkWatchList(r, 'result', out),
@@ -330,6 +356,8 @@ function checkLibraryItem(it, where, out) {
   fields(it, where, {
     id: [(v) => isStr(v) && v !== '', true], title: [isStr, true], host: [isStr, true], state: [isStr, true],
     duration_s: [isNum, true], files: [(v) => Array.isArray(v) && v.every(isStr), true],
+    listener_curve: [(v) => Array.isArray(v) && v.every((p) => isObj(p) && isNum(p.t_s) && isCount(p.count)), false],
+    peak_listeners: [isCount, false],
   }, out);
 }
 

@@ -7,7 +7,7 @@
 // options page's list.
 import { sessionCookies } from './cookies.js';
 import { t } from './i18n.js';
-import { describeError } from './errors.js';
+import { errorMessage } from './errors.js';
 
 export const LIVE_PREFIX = 'live:';
 const SESSION_COOKIES = new Set(['auth_token', 'ct0']);
@@ -113,7 +113,7 @@ export function setupWatch({ api, native, isFirefox, onLive }) {
 
   /** @param {any} r */
   const remember = (r) => {
-    api.storage.local.set({ watching: (r?.hosts?.length ?? 0) > 0 }).catch(() => {});
+    api.storage.local.set({ watching: (r?.hosts?.length ?? 0) + (r?.topics?.length ?? 0) > 0 }).catch(() => {});
     refreshStatus().catch(() => {});
     return r;
   };
@@ -168,7 +168,7 @@ export async function showWatchButton(ui, button, info) {
       button.dataset.watched = 'true';
     } catch (e) {
       button.disabled = false;
-      button.title = describeError(/** @type {any} */ (e).code ?? 'internal', /** @type {any} */ (e).message).message;
+      button.title = errorMessage(/** @type {any} */ (e).code ?? 'internal', /** @type {any} */ (e).message);
     }
   };
 }
@@ -232,7 +232,7 @@ export async function mountWatchList(ui, doc) {
     try {
       render((await ui.call(cmd, args)).hosts ?? []);
     } catch (e) {
-      problem.textContent = describeError(/** @type {any} */ (e).code ?? 'internal', /** @type {any} */ (e).message).message;
+      problem.textContent = errorMessage(/** @type {any} */ (e).code ?? 'internal', /** @type {any} */ (e).message);
       problem.hidden = false;
     }
     await refreshStatus();

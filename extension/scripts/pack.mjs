@@ -1,6 +1,6 @@
 // Packs the extension: dist/spacekeep-chrome.zip and dist/spacekeep-firefox.xpi
 // (at the top of the repo). Each gets a manifest trimmed for its browser:
-// Chrome's without browser_specific_settings and background.scripts,
+// Chrome's (the Web Store's) without key, browser_specific_settings and background.scripts,
 // Firefox's without key and background.service_worker. Deterministic: files
 // sorted, fixed timestamps. No dependencies (zlib's raw deflate + a small zip writer).
 //   node scripts/pack.mjs [outDir]
@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(process.argv[2] ?? join(root, '..', 'dist'));
-const INCLUDE = ['manifest.json', 'background.js', 'content', 'popup.html', 'popup.js', 'popup.css', 'options.html', 'options.js', 'options.css', 'library.html', 'library.js', 'library.css', 'lib', '_locales', 'icons'];
+const INCLUDE = ['manifest.json', 'background.js', 'content', 'popup.html', 'popup.js', 'popup.css', 'options.html', 'options.js', 'options.css', 'library.html', 'library.js', 'library.css', 'install.html', 'install.js', 'install.css', 'lib', '_locales', 'icons'];
 
 /** @param {string} p @returns {string[]} */
 function walk(p) {
@@ -24,6 +24,8 @@ const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 
 function chromeManifest() {
   const m = structuredClone(manifest);
+  // The Web Store refuses a key: it keeps the id of the key.pem sent with the first upload.
+  delete m.key;
   delete m.browser_specific_settings;
   delete m.background.scripts;
   return m;

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,7 +54,7 @@ func doctorRun(o *DoctorOptions) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)
 	} else {
-		printDoctor(env.Stdout, rep)
+		printDoctor(env.Stdout, rep, serviceSummary(env))
 	}
 	if !rep.OK {
 		return exitError
@@ -61,29 +62,37 @@ func doctorRun(o *DoctorOptions) int {
 	return exitOK
 }
 
-// printDoctor says the report in plain words, one line per browser.
-func printDoctor(w io.Writer, rep protocol.Doctor) {
+// printDoctor says the report in plain words, one line per browser found,
+// and svc, the line on the background service.
+func printDoctor(w io.Writer, rep protocol.Doctor, svc string) {
 	fmt.Fprintf(w, "spacekeep %s on %s\n", rep.Version, rep.OS)
 	if rep.Executable != "" {
 		fmt.Fprintf(w, "Installed host: %s\n", rep.Executable)
 	} else {
 		fmt.Fprintln(w, "Installed host: none (run 'spacekeep install')")
 	}
+	var absent []string
 	for _, b := range rep.Browsers {
 		switch {
 		case !b.Found && !b.Registered:
-			fmt.Fprintf(w, "%s: not found\n", b.Name)
+			absent = append(absent, b.Name) // one line for all of them, below
 		case b.Problem != "":
 			fmt.Fprintf(w, "%s: %s\n", b.Name, b.Problem)
 		default:
 			fmt.Fprintf(w, "%s: ok (%s)\n", b.Name, b.Manifest)
 		}
 	}
+	if len(absent) > 0 {
+		fmt.Fprintf(w, "Also looked for (not on this computer): %s\n", strings.Join(absent, ", "))
+	}
 	switch {
 	case rep.FFmpeg.Problem != "":
 		fmt.Fprintf(w, "ffmpeg: %s\n", rep.FFmpeg.Problem)
 	default:
 		fmt.Fprintf(w, "ffmpeg: %s (%s), used for mp3 only\n", rep.FFmpeg.Path, rep.FFmpeg.Version)
+	}
+	if svc != "" {
+		fmt.Fprintf(w, "Background service: %s\n", svc)
 	}
 	if rep.LogFile != "" {
 		fmt.Fprintf(w, "Log file: %s\n", rep.LogFile)

@@ -80,6 +80,7 @@ func sessionOptions(env *Env, log zerolog.Logger) nmhost.Options {
 	return nmhost.Options{
 		Version: Version,
 		Logger:  log,
+		Search:  searcher(env, log),
 		FFmpeg:  ffmpegOf(env, ""),
 		Library: func(ctx context.Context) (*library.Library, error) {
 			return openLibrary(&Env{Ctx: ctx, Getenv: env.Getenv})

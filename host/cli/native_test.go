@@ -48,10 +48,14 @@ func TestDoctorPlainWords(t *testing.T) {
 		{Name: "Chromium", Found: true, Registered: true, HostOK: true, AllowedOK: true, Manifest: "/m.json"},
 		{Name: "Firefox", Found: true, Problem: "not registered: run 'spacekeep install'."},
 		{Name: "Opera"},
-	}, FFmpeg: protocol.DoctorFFmpeg{Problem: "ffmpeg was not found."}, Problems: []string{"a", "b"}})
-	for _, want := range []string{"Chromium: ok (/m.json)", "Firefox: not registered", "Opera: not found", "ffmpeg: ffmpeg was not found.", "2 problem(s):"} {
+		{Name: "Vivaldi"},
+	}, FFmpeg: protocol.DoctorFFmpeg{Problem: "ffmpeg was not found."}, Problems: []string{"a", "b"}}, "not installed")
+	for _, want := range []string{"Chromium: ok (/m.json)", "Firefox: not registered", "Also looked for (not on this computer): Opera, Vivaldi\n", "ffmpeg: ffmpeg was not found.", "Background service: not installed\n", "2 problem(s):"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("lacks %q:\n%s", want, buf.String())
 		}
+	}
+	if strings.Contains(buf.String(), "not found\n") {
+		t.Errorf("a line per missing browser:\n%s", buf.String())
 	}
 }

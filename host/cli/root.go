@@ -73,7 +73,7 @@ you it is this command line.`,
 			root.AddCommand(c)
 		}
 	}
-	add(groupKeep, NewCmdDownload(env, nil), NewCmdLibrary(env), NewCmdWatch(env))
+	add(groupKeep, NewCmdDownload(env, nil), NewCmdLibrary(env), NewCmdSearch(env, nil), NewCmdWatch(env))
 	add(groupSetup, NewCmdInstall(env, nil), NewCmdUninstall(env, nil), NewCmdDoctor(env, nil), NewCmdService(env))
 	add(groupOther, NewCmdVersion(env))
 	root.SetHelpCommandGroupID(groupOther)

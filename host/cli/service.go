@@ -59,13 +59,16 @@ func serviceAction(env *Env, action string) int {
 	return serviceControl(env, action)
 }
 
-// serviceUnsupported says why this system cannot install the service, or "".
-func serviceUnsupported(s kservice.Service) string {
+// serviceUnsupported says why no service manager can run the service for
+// this user, or "": then a service.UserStarter does (serviceFallback).
+func serviceUnsupported(env *Env, s kservice.Service) string {
 	switch {
+	case env.Getenv(service.EnvManager) == "none":
+		return service.EnvManager + " is none"
 	case runtime.GOOS == "windows":
-		return "on Windows spacekeep cannot install the background service yet (kardianos/service installs only administrator services there); run 'spacekeep service run' yourself, in a window you keep open"
+		return "kardianos/service installs only administrator services on Windows"
 	case runtime.GOOS == "linux" && s.Platform() != "linux-systemd":
-		return "no systemd user manager was found; run 'spacekeep service run' yourself (for example from your session's autostart)"
+		return "no systemd user manager was found"
 	}
 	return ""
 }
@@ -101,9 +104,8 @@ func serviceControl(env *Env, action string) int {
 		fmt.Fprintf(env.Stderr, "spacekeep service %s: %v\n", action, err)
 		return exitError
 	}
-	if why := serviceUnsupported(s); why != "" {
-		fmt.Fprintf(env.Stderr, "spacekeep service %s: %s.\n", action, why)
-		return exitError
+	if serviceUnsupported(env, s) != "" {
+		return serviceFallback(env, action, exe)
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(env.Stderr, "spacekeep service %s: %v\n", action, err)
@@ -151,8 +153,8 @@ func serviceStatus(env *Env, sock string) int {
 	s, _, err := newKService(env, &serviceProgram{}, nil)
 	if err != nil {
 		state = "unknown (" + err.Error() + ")"
-	} else if why := serviceUnsupported(s); why != "" {
-		state = "not installed: " + why
+	} else if serviceUnsupported(env, s) != "" {
+		state = fallbackState(env)
 	} else {
 		st, err := s.Status()
 		switch {
@@ -259,4 +261,115 @@ func dialService(env *Env) (conn net.Conn, sock string, refused error) {
 		return nil, "", nil // no service: the usual case, nothing to say
 	}
 	return c, sock, nil
+}
+
+// serviceFallback runs the service without a service manager: the user's
+// login starts it (service.UserStarter: an XDG autostart entry, the HKCU
+// Run key on Windows), and install and start launch it now.
+func serviceFallback(env *Env, action, exe string) int {
+	st := service.UserStarter(env.Getenv)
+	sock, _ := service.SocketFrom(env.Getenv)
+	fail := func(err error) int {
+		fmt.Fprintf(env.Stderr, "spacekeep service %s: %v\n", action, err)
+		return exitError
+	}
+	launch := func() error {
+		if c, err := service.Dial(sock); err == nil {
+			c.Close()
+			return nil // already running
+		}
+		return service.Launch(exe)
+	}
+	switch action {
+	case "install":
+		if err := st.Install(exe); err != nil {
+			return fail(err)
+		}
+		if err := launch(); err != nil {
+			return fail(fmt.Errorf("installed, but it did not start: %w", err))
+		}
+		fmt.Fprintf(env.Stdout, "Installed the %s: your login starts the background service (it runs %s). Started it now.\n", st.Kind(), exe)
+		if runtime.GOOS != "windows" {
+			fmt.Fprintf(env.Stdout, "If your session does not run autostart entries (no desktop, WSL), put this line in its startup (~/.profile):\n  %s\n", service.StartupCommand(exe))
+		}
+		fmt.Fprintln(env.Stdout, "Closing the browser no longer stops downloads. 'spacekeep service uninstall' removes it.")
+	case "uninstall":
+		if err := st.Uninstall(); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(env.Stdout, "Removed the %s.\n", st.Kind())
+		return serviceFallbackStop(env, sock)
+	case "start":
+		if err := launch(); err != nil {
+			return fail(err)
+		}
+		fmt.Fprintln(env.Stdout, "Started the background service.")
+	case "stop":
+		return serviceFallbackStop(env, sock)
+	}
+	return exitOK
+}
+
+// serviceFallbackStop ends a service no service manager started.
+func serviceFallbackStop(env *Env, sock string) int {
+	c, err := service.Dial(sock)
+	if err != nil {
+		fmt.Fprintln(env.Stdout, "The background service is not running.")
+		return exitOK
+	}
+	c.Close()
+	pid, err := service.ServicePID(sock)
+	if err == nil {
+		var p *os.Process
+		if p, err = os.FindProcess(pid); err == nil {
+			err = p.Signal(os.Interrupt)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "spacekeep service stop: %v; end the 'spacekeep service run' process yourself (Task Manager on Windows).\n", err)
+		return exitError
+	}
+	fmt.Fprintln(env.Stdout, "Stopped the background service (running downloads stopped; they resume when started again).")
+	return exitOK
+}
+
+// fallbackState is the status line of a service without a service manager.
+func fallbackState(env *Env) string {
+	st := service.UserStarter(env.Getenv)
+	if st.Installed() {
+		return "started at login by the " + st.Kind()
+	}
+	return "not installed ('spacekeep service install' adds an " + st.Kind() + ")"
+}
+
+// serviceSummary is doctor's line on the background service: what starts
+// it, and whether it answers now.
+func serviceSummary(env *Env) string {
+	running := "not running"
+	if sock, err := service.SocketFrom(env.Getenv); err == nil {
+		if c, err := service.Dial(sock); err == nil {
+			c.Close()
+			running = "running"
+		}
+	}
+	notInstalled := "not installed (optional: 'spacekeep service install' keeps downloads going when the browser closes)"
+	if running == "running" {
+		notInstalled = "not installed, but one is running (started by hand)"
+	}
+	s, _, err := newKService(env, &serviceProgram{}, nil)
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	if serviceUnsupported(env, s) != "" {
+		if st := service.UserStarter(env.Getenv); st.Installed() {
+			return "started at login by the " + st.Kind() + " (" + running + ")"
+		}
+		return notInstalled
+	}
+	if _, err := s.Status(); errors.Is(err, kservice.ErrNotInstalled) {
+		return notInstalled
+	} else if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	return s.Platform() + " (" + running + ")"
 }

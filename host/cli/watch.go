@@ -26,10 +26,12 @@ func NewCmdWatch(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "watch <command>",
 		Short: "Watch hosts and record their Spaces from the first second",
-		Long: `Keep a list of hosts to watch. Whoever watches (the background service, else the
-browser's spacekeep while the browser is open, or 'spacekeep watch run' in a terminal)
-looks at X every 30 s and records each Space of a watched host from its start.`,
+		Long: `Keep a list of hosts (and topics) to watch. Whoever watches (the background service,
+else the browser's spacekeep while the browser is open, or 'spacekeep watch run' in a
+terminal) looks at X every 30 s and records each Space of a watched host from its start;
+a topic is X's Space search for its words, every 5 minutes, its live Spaces recorded.`,
 		Example: `  spacekeep watch add @alice @bob
+  spacekeep watch add --search "rust lang" --min-listeners 50
   spacekeep watch list
   spacekeep watch run -o ~/Spaces --cookies-from-browser firefox`,
 	}
@@ -74,18 +76,26 @@ type WatchEditOptions struct {
 	Verb                        string // add or remove
 	Hosts                       []string
 	Cookies, CookiesFromBrowser string
+	// Search is a topic instead of hosts: X's Space search for its words.
+	Search                    string
+	MinListeners, MaxParallel int
 }
 
 // NewCmdWatchEdit is `spacekeep watch add` (verb "add") or `watch remove`.
 func NewCmdWatchEdit(env *Env, verb string, runF func(*WatchEditOptions) error) *cobra.Command {
 	o := &WatchEditOptions{Env: env, Verb: verb}
 	cmd := &cobra.Command{
-		Use:     verb + " [flags] <@handle or user id>...",
-		Short:   map[string]string{"add": "Watch these hosts", "remove": "Stop watching these hosts"}[verb],
-		Example: fmt.Sprintf("  spacekeep watch %s @alice\n  spacekeep watch %s @alice 783214", verb, verb),
+		Use:     verb + " [flags] <@handle or user id>... | --search WORDS",
+		Short:   map[string]string{"add": "Watch these hosts, or a topic", "remove": "Stop watching these hosts, or a topic"}[verb],
+		Example: fmt.Sprintf("  spacekeep watch %s @alice\n  spacekeep watch %s @alice 783214\n  spacekeep watch %s --search \"rust lang\"", verb, verb, verb),
 		Args: func(c *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return FlagErrorf("%s needs at least one @handle", c.CommandPath())
+			switch {
+			case o.Search != "" && len(args) > 0:
+				return FlagErrorf("%s takes hosts or --search, not both", c.CommandPath())
+			case o.Search == "" && len(args) == 0:
+				return FlagErrorf("%s needs at least one @handle (or --search WORDS)", c.CommandPath())
+			case o.Search == "" && (c.Flags().Changed("min-listeners") || c.Flags().Changed("max-parallel")):
+				return FlagErrorf("--min-listeners and --max-parallel go with --search")
 			}
 			return nil
 		},
@@ -101,14 +111,22 @@ func NewCmdWatchEdit(env *Env, verb string, runF func(*WatchEditOptions) error) 
 		cmd.Long = "Add hosts to the watch list. A handle is resolved to X's user id when a session is at hand (--cookies-from-browser, --cookies or the environment), else by the watcher later."
 		cmd.Flags().StringVar(&o.CookiesFromBrowser, "cookies-from-browser", "", "take the x.com session from `BROWSER[:PROFILE]` to resolve handles now")
 		cmd.Flags().StringVar(&o.Cookies, "cookies", "", "Netscape cookies.txt `FILE` (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0), to resolve handles now")
+		cmd.Flags().StringVar(&o.Search, "search", "", "a topic instead of hosts: X's Space search `WORDS` (searched every 5 minutes)")
+		cmd.Flags().IntVar(&o.MinListeners, "min-listeners", 0, "with --search: only live Spaces with at least `N` listeners")
+		cmd.Flags().IntVar(&o.MaxParallel, "max-parallel", 0, "with --search: at most `N` of the topic's Spaces recorded at once (default 2)")
 	} else {
-		cmd.Long = "Remove hosts from the watch list; recordings already running go on."
+		cmd.Long = "Remove hosts (or, with --search, a topic) from the watch list; recordings already running go on."
+		cmd.Flags().StringVar(&o.Search, "search", "", "the topic to stop watching: its search `WORDS`")
 	}
 	return cmd
 }
 
 func watchEdit(o *WatchEditOptions) int {
 	env, verb := o.Env, o.Verb
+	if o.Search != "" {
+		k, _ := newKeeper(env, nil, zerolog.Nop(), nil, "cli", "", 0)
+		return watchTopicEdit(env, k, verb, protocol.WatchRef{Search: o.Search, MinListeners: o.MinListeners, MaxParallel: o.MaxParallel})
+	}
 	log, closeLog, secret := openLogTo(env, nil, "", "watch", nil)
 	defer closeLog()
 	k, _ := newKeeper(env, nil, log, secret, "cli", "", 0)
@@ -211,11 +229,11 @@ func watchList(o *WatchListOptions) int {
 		jsonLine(env.Stdout, list)
 		return exitOK
 	}
-	if len(list) == 0 {
-		fmt.Fprintln(env.Stderr, "No host watched. Add one: spacekeep watch add @handle")
-	}
 	for _, h := range list {
 		fmt.Fprintln(env.Stdout, describeHost(h))
+	}
+	if printTopics(env.Stdout, k) == 0 && len(list) == 0 {
+		fmt.Fprintln(env.Stderr, "No host watched. Add one: spacekeep watch add @handle")
 	}
 	return exitOK
 }

@@ -202,6 +202,7 @@ func (s *Server) audioSpaceByID(w http.ResponseWriter, r *http.Request) {
 	var spec SpaceSpec
 	var derived space
 	if ok {
+		s.nextListenerCount(sp)
 		spec, derived = sp.spec, *sp
 	}
 	s.mu.Unlock()

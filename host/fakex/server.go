@@ -97,7 +97,8 @@ type Server struct {
 	apiCalls    int
 	inflight    int
 	maxInflight int
-	watch       watchState // avatar_content's rate limit (watch.go)
+	watch       watchState  // avatar_content's rate limit (watch.go)
+	search      searchState // AudioSpaceSearch's refusals (search.go)
 }
 
 // maxLoggedRequests bounds the request log so a long benchmark cannot grow

@@ -102,6 +102,11 @@ type SpaceSpec struct {
 	Admins, Speakers, Listeners        []Participant
 	TotalLiveListeners                 int
 	TotalReplayWatched                 int
+	// ListenerCounts, for a Running Space, are the live listener counts
+	// its AudioSpaceById answers give in turn (the last one repeats), as
+	// total_live_listeners and participant_count: a count that changes
+	// over time. See listeners.go.
+	ListenerCounts []int
 	// Talk is the speaking schedule the chunks' Hydra levels show; nil
 	// means each person in turn for 15 s. Away takes speakers off the
 	// stage for a while. NoHydra leaves the Hydra frames out of the tags;
@@ -164,6 +169,7 @@ type space struct {
 	playlistHits int
 	hits         map[int]int // GETs per chunk index
 	stallUntil   time.Time   // CDN requests hang until then (Stall)
+	infoHits     int         // AudioSpaceById answers while Running
 
 	chat *chatLog // the chat history, made once (chat.go); shared by copies
 }

@@ -88,6 +88,7 @@ func (s *Server) watchRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /i/api/graphql/{queryId}/UserByScreenName", s.userByScreenName)
 	mux.HandleFunc("POST /fakex/spaces/{id}/start", s.controlStart)
 	mux.HandleFunc("POST /fakex/spaces/{id}/end", s.controlEnd)
+	s.searchRoutes(mux)
 }
 
 func (s *Server) avatarContent(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -19,12 +20,15 @@ const lengthsName = ".lengths"
 // cacheIndex knows which chunks in a cache folder are complete. A chunk is
 // written under a temporary name and renamed, then its served length is
 // appended here; on resume a chunk is trusted only if its file has exactly
-// that length. A file cut short after the rename (a kill or power loss
-// before the data reached the disk) or one without a record (the process
-// died between the rename and the record) is fetched again: its ADTS frames
-// alone cannot tell, since a cut may fall on a frame boundary.
+// that length. The fetch that stored a chunk records it at once, so that a
+// cancel cannot fall between the two. A file cut short after the rename (a
+// kill or power loss before the data reached the disk) or one without a
+// record (the process died between the rename and the record) is fetched
+// again: its ADTS frames alone cannot tell, since a cut may fall on a frame
+// boundary.
 type cacheIndex struct {
 	dir     string
+	mu      sync.Mutex // the fetches record concurrently
 	lengths map[string]int64
 	f       *os.File
 }
@@ -54,7 +58,9 @@ func openCache(dir string) (*cacheIndex, error) {
 
 // have returns the length of chunk name if it is on disk and complete.
 func (c *cacheIndex) have(name string) (int64, bool) {
+	c.mu.Lock()
 	want, ok := c.lengths[name]
+	c.mu.Unlock()
 	if !ok {
 		return 0, false
 	}
@@ -67,6 +73,8 @@ func (c *cacheIndex) have(name string) (int64, bool) {
 
 // record notes that chunk name is on disk, complete at n bytes.
 func (c *cacheIndex) record(name string, n int64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if _, err := fmt.Fprintf(c.f, "%d %s\n", n, name); err != nil {
 		return protocol.DiskError("record a chunk in the cache", err)
 	}

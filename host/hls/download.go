@@ -157,7 +157,7 @@ type downloader struct {
 	client  *http.Client // opt.Client, its redirects checked by opt.Allow
 	queue   *Queue
 	chunks  []Chunk     // taken from the queue so far; only run touches it
-	cache   *cacheIndex // only run touches it
+	cache   *cacheIndex // run and its fetches (which record what they store)
 	pool    *Transport  // nil if the client is not one: connections are not known
 	host    string      // "host:port" of the chunks, for pool.OpenConns
 	meter   *meter      // judges concurrency levels
@@ -265,9 +265,6 @@ func (d *downloader) run(ctx context.Context) error {
 				ctl.multiplexed(StreamsPerConn)
 			}
 			if r.err == nil {
-				if err := d.cache.record(d.chunks[r.idx].Name, r.n); err != nil {
-					return err
-				}
 				d.done++
 				d.bytes += r.n
 				d.seconds += d.chunks[r.idx].Duration
@@ -407,6 +404,9 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, ref
 			Msg("chunk holds more audio than listed")
 	}
 	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), keep); err != nil {
+		return result{idx: idx, err: err}
+	}
+	if err := d.cache.record(c.Name, int64(len(keep))); err != nil {
 		return result{idx: idx, err: err}
 	}
 	return result{idx: idx, n: int64(len(keep)), http2: h2} // the size on disk, which a resume checks

@@ -363,3 +363,29 @@ func TestPlaylistWaitIsSaidOnce(t *testing.T) {
 		t.Errorf("%d info and %d debug lines, want 1 and 1:\n%s", info, debug, logs.String())
 	}
 }
+
+// TestChunkStoredAtACancelIsNotFetchedAgain: a cancel can end the download
+// between a fetch storing its chunk and the download hearing of it; the
+// chunk on disk must still count on resume (TestNativeHostCancelAndEOFKeepTheCache
+// saw it fetched again once in a while).
+func TestChunkStoredAtACancelIsNotFetchedAgain(t *testing.T) {
+	c, srv := newCDN(t, 1)
+	for round := range 20 {
+		dir := t.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		// Store runs in the fetch, before the chunk is written: cancelling
+		// there races the chunk's hand-in against the download's return.
+		store := func(b []byte) ([]byte, error) { cancel(); return b, nil }
+		Download(ctx, c.list(srv.URL), Options{Client: srv.Client(), Dir: dir, Store: store})
+		if _, err := os.Stat(filepath.Join(dir, "chunk_0.aac")); err != nil {
+			t.Fatalf("round %d: the chunk was not written: %v", round, err)
+		}
+		before := c.hitsOf(0)
+		if err := Download(context.Background(), c.list(srv.URL), Options{Client: srv.Client(), Dir: dir}); err != nil {
+			t.Fatalf("round %d: resume: %v", round, err)
+		}
+		if c.hitsOf(0) != before {
+			t.Fatalf("round %d: the chunk on disk was fetched again", round)
+		}
+	}
+}

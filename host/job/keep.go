@@ -62,6 +62,7 @@ func (r *runner) keepRecord(ctx context.Context, opt protocol.Options, final str
 		}
 	}
 	rec := buildRecord(r.latest.Load(), duration, sres, cres, files)
+	rec.ListenerCurve = r.listeners.curve()
 	r.rec = rec                // the library's entry, info file or not
 	rec.Stream = r.plan.stream // where a Space with video had its sound from (video.go)
 	if r.req.Options.Video && !r.plan.picture {

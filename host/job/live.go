@@ -15,6 +15,9 @@ import (
 // meanwhile asks X now and then whether it is still live.
 func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loader, u *url.URL, pl *playlist.Playlist, q *hls.Queue) error {
 	ended := make(chan struct{})
+	if sp := r.latest.Load(); sp != nil && sp.Status() == protocol.StatusLive {
+		r.listeners.add(sp, time.Now())
+	}
 	sctx, stopStatus := context.WithCancel(ctx)
 	defer stopStatus()
 	go func() {
@@ -43,6 +46,7 @@ func (r *runner) follow(ctx context.Context, api *xapi.Client, loader *hls.Loade
 				close(ended)
 				return
 			}
+			r.listeners.add(sp, time.Now())
 		}
 	}()
 	err := loader.Follow(ctx, u, pl, q, hls.FollowOptions{Interval: r.m.cfg.LivePoll, Ended: ended, Quiet: r.m.cfg.LiveQuiet, OnGap: r.gaps.add})

@@ -28,6 +28,9 @@ func spaceInfo(sp *xapi.Space) protocol.SpaceInfo {
 	if !sp.EndedAt.IsZero() {
 		info.EndedAt = sp.EndedAt.UnixMilli()
 	}
+	if info.Status == protocol.StatusLive {
+		info.Listeners = liveListeners(sp)
+	}
 	return info
 }
 

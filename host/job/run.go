@@ -36,6 +36,8 @@ type runner struct {
 	whole wholeFunc
 	// chatToken opens the chat service, for the captions (keep.go).
 	chatToken string
+	// listeners is the live listener count over a live recording.
+	listeners listenerCurve
 	// rec is the finished Space's record (keep.go), for the library.
 	rec *record.Record
 	// allow says which URLs the CDN fetches may go to (xapi's CDN rules).

@@ -214,3 +214,17 @@ func TestVideoSpaceWithoutSoundSaysWhatXServed(t *testing.T) {
 		t.Errorf("a failed job left files: %v", entries)
 	}
 }
+
+// TestPictureAskedAfterTheSoundWasKept: a Space whose sound is already kept
+// as an m4a is not "already kept" when its picture is asked for.
+func TestPictureAskedAfterTheSoundWasKept(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	first := e.download(fakex.VideoAudioID, protocol.Options{})
+	if first.Type != protocol.TypeJobDone || filepath.Ext(first.Path) != ".m4a" {
+		t.Fatalf("the sound: %+v", first)
+	}
+	ev := e.download(fakex.VideoAudioID, protocol.Options{Video: true})
+	if ev.Type != protocol.TypeJobDone || filepath.Ext(ev.Path) != ".mp4" {
+		t.Fatalf("the picture after the sound: %+v, want an mp4", ev)
+	}
+}

@@ -143,6 +143,9 @@ func (l *Library) items(ctx context.Context, query string, args ...any) ([]Item,
 	if err := l.fill(ctx, items, index, in, ids); err != nil {
 		return nil, err
 	}
+	if err := l.fillCurves(ctx, items, index, in, ids); err != nil {
+		return nil, err
+	}
 	return items, nil
 }
 

@@ -27,14 +27,13 @@ const statsTop = 10
 func (l *Library) Stats(ctx context.Context, f Filter) (*Stats, error) {
 	st := &Stats{Host: strings.TrimPrefix(f.Host, "@"), Speakers: []Speaker{}, TitleWords: []Count{}, Topics: []Count{}, Months: []Month{}}
 	where, args := f.where("s.")
-	err := l.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(duration_s), 0) / 3600.0,
-		coalesce(avg(nullif(live_listeners, 0)), 0), coalesce(max(live_listeners), 0) FROM spaces s WHERE `+where, args...).
-		Scan(&st.Spaces, &st.Hours, &st.AvgListeners, &st.PeakListeners)
+	err := l.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(duration_s), 0) / 3600.0 FROM spaces s WHERE `+where, args...).
+		Scan(&st.Spaces, &st.Hours)
 	if err != nil {
 		return nil, fmt.Errorf("library stats: %w", err)
 	}
-	if st.PeakListeners > 0 {
-		_ = l.db.QueryRowContext(ctx, "SELECT id FROM spaces s WHERE "+where+" ORDER BY live_listeners DESC LIMIT 1", args...).Scan(&st.PeakSpace)
+	if err := l.listenerStats(ctx, st, where, args); err != nil {
+		return nil, err
 	}
 	rows, err := l.db.QueryContext(ctx, `SELECT t.handle, max(t.name), sum(t.seconds), count(DISTINCT t.space_id)
 		FROM talk_time t JOIN spaces s ON s.id = t.space_id WHERE `+where+`

@@ -43,6 +43,7 @@ func (s *session) dispatch(body []byte) {
 	}
 	maps.Copy(slow, s.libraryHandlers())
 	maps.Copy(slow, s.watchHandlers())
+	maps.Copy(slow, s.searchHandlers())
 	if h, ok := slow[req.Type]; ok {
 		s.handlers.Add(1)
 		go func() {

@@ -24,7 +24,7 @@ import (
 // Capabilities are announced in hello.
 var Capabilities = []string{
 	protocol.CapDownload, protocol.CapCancel, protocol.CapReveal, protocol.CapOpen,
-	protocol.CapSettings, protocol.CapDoctor, protocol.CapSpaceInfo,
+	protocol.CapSettings, protocol.CapDoctor, protocol.CapSpaceInfo, protocol.CapPageSpaces,
 }
 
 // Opener shows files to the user. The default starts the platform's file
@@ -69,6 +69,9 @@ type Options struct {
 	// Watch answers the watch.* requests and sends watch.live events; nil
 	// means this host does not watch (no "watch" capability).
 	Watch Watcher
+	// Search answers spaces.search (X's Space search); nil means this
+	// host does not search (no "search" capability).
+	Search Searcher
 }
 
 // ErrFrameTooLarge is returned by Serve when the extension sent a frame over
@@ -165,6 +168,9 @@ func (s *session) hello() protocol.Hello {
 	}
 	if s.opts.Watch != nil {
 		h.Capabilities = append(h.Capabilities, protocol.CapWatch)
+	}
+	if s.opts.Search != nil {
+		h.Capabilities = append(h.Capabilities, protocol.CapSearch)
 	}
 	// Found or not is a stat; its version would cost an ffmpeg start
 	// (~100 ms) before the first frame, so the doctor request reports it.

@@ -35,15 +35,15 @@ func (s *session) watchHandlers() map[string]func(context.Context, json.RawMessa
 		if hosts == nil {
 			hosts = []protocol.WatchedHost{}
 		}
-		return protocol.WatchList{Hosts: hosts}, nil
+		return protocol.WatchList{Hosts: hosts, Topics: watchedTopics(w)}, nil
 	}
 	ref := func(payload json.RawMessage) (protocol.WatchRef, error) {
 		var r protocol.WatchRef
 		if err := decode(payload, &r); err != nil {
 			return r, err
 		}
-		if r.Handle == "" && r.ID == "" {
-			return r, protocol.Errorf(protocol.CodeBadRequest, "name a host: handle or id")
+		if r.Handle == "" && r.ID == "" && r.Search == "" {
+			return r, protocol.Errorf(protocol.CodeBadRequest, "name a host (handle or id) or a topic (search)")
 		}
 		return r, nil
 	}
@@ -83,4 +83,22 @@ func (s *session) subscribeWatch() func() {
 		return func() {}
 	}
 	return s.opts.Watch.Subscribe(s.pump.push)
+}
+
+// topicWatcher is a Watcher that also watches topics (host/watcher's Keeper).
+type topicWatcher interface {
+	Topics() ([]protocol.WatchedTopic, error)
+}
+
+// watchedTopics are w's topics, none when it does not watch topics.
+func watchedTopics(w Watcher) []protocol.WatchedTopic {
+	tw, ok := w.(topicWatcher)
+	if !ok {
+		return nil
+	}
+	topics, err := tw.Topics()
+	if err != nil {
+		return nil
+	}
+	return topics
 }

@@ -63,6 +63,10 @@ type Record struct {
 	Participants  int `json:"participants_total,omitempty"`
 	LiveListeners int `json:"live_listeners,omitempty"`
 	ReplayWatched int `json:"replay_watched,omitempty"`
+	// ListenerCurve is X's live listener count while the Space was
+	// recorded live: one point a minute and one at every change of more
+	// than 10 %. Empty for a Space kept after it ended.
+	ListenerCurve []ListenerPoint `json:"listener_curve,omitempty"`
 
 	// Derived from the audio's Hydra tags: who was on stage, who spoke when.
 	OnStage  []Person   `json:"on_stage,omitempty"`
@@ -123,6 +127,13 @@ type Caption struct {
 	Handle string  `json:"handle,omitempty"`
 	Name   string  `json:"name,omitempty"`
 	Text   string  `json:"text"`
+}
+
+// ListenerPoint is X's live listener count at T seconds from the start of
+// the audio.
+type ListenerPoint struct {
+	TS    float64 `json:"t_s"`
+	Count int     `json:"count"`
 }
 
 // Gap is audio missing from the file.

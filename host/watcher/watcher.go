@@ -43,6 +43,9 @@ type Config struct {
 	OutputDir string
 	// Interval between looks; 0 means 30 s (never below 5 s).
 	Interval time.Duration
+	// TopicInterval between two searches of a watched topic; 0 means
+	// DefaultTopicInterval (topics.go).
+	TopicInterval time.Duration
 	// Where names the process in watch.status: "service", "browser" or "cli".
 	Where string
 	// Secret registers a value the logs must never show.
@@ -66,6 +69,8 @@ type Keeper struct {
 	noResolveUntil time.Time
 
 	listMu sync.Mutex // serialises the watch list's read-modify-write
+
+	topic topicState // the watched topics' loop (topics.go)
 }
 
 // New returns a Keeper; Run runs it. It subscribes to cfg.Driver's events.
@@ -89,14 +94,18 @@ func New(cfg Config) *Keeper {
 		wc.Claim = watch.FileClaimer(cfg.ClaimDir)
 	}
 	k.w = watch.New(wc)
+	k.newTopics()
 	if cfg.Driver != nil {
 		cfg.Driver.Subscribe(k.onJobEvent)
 	}
 	return k
 }
 
-// Run watches until ctx is done.
-func (k *Keeper) Run(ctx context.Context) error { return k.w.Run(ctx) }
+// Run watches the hosts and the topics until ctx is done.
+func (k *Keeper) Run(ctx context.Context) error {
+	go k.topic.w.Run(ctx)
+	return k.w.Run(ctx)
+}
 
 // SetSession hands the watcher the x.com session (the extension sends it on
 // connect and when the cookies change). It is kept in memory only.
@@ -112,6 +121,7 @@ func (k *Keeper) SetSession(c protocol.Cookies) error {
 	k.mu.Unlock()
 	if changed {
 		k.w.Wake()
+		k.topic.w.Wake()
 	}
 	return nil
 }
@@ -149,6 +159,9 @@ func (k *Keeper) List() ([]protocol.WatchedHost, error) {
 // Add puts a host on the list. A handle is resolved to its user id now when
 // a session is held, else at the next look that has one.
 func (k *Keeper) Add(ctx context.Context, ref protocol.WatchRef) ([]protocol.WatchedHost, error) {
+	if ref.Search != "" {
+		return k.addTopic(ref)
+	}
 	h := protocol.WatchedHost{ID: strings.TrimSpace(ref.ID)}
 	if h.ID != "" && !xapi.ValidUserID(h.ID) {
 		return nil, protocol.Errorf(protocol.CodeBadRequest, "%q is not an X user id", h.ID)
@@ -185,6 +198,9 @@ func (k *Keeper) Add(ctx context.Context, ref protocol.WatchRef) ([]protocol.Wat
 
 // Remove takes a host (by handle or id) off the list.
 func (k *Keeper) Remove(ref protocol.WatchRef) ([]protocol.WatchedHost, error) {
+	if ref.Search != "" {
+		return k.removeTopic(ref.Search)
+	}
 	key := ref.ID
 	if key == "" {
 		key = strings.TrimPrefix(strings.TrimSpace(ref.Handle), "@")
@@ -423,7 +439,8 @@ func (k *Keeper) Status() protocol.WatchStatus {
 			}
 		}
 	}
-	if !has && out.Hosts > 0 {
+	k.topicStatus(&out)
+	if !has && out.Hosts+out.Topics > 0 {
 		out.State = protocol.WatchNoSession
 		out.Message = "Paused: no x.com session. Open the browser with x.com logged in (or pass --cookies to spacekeep watch run)."
 	}

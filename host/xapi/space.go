@@ -40,6 +40,7 @@ type Space struct {
 	Topics             []string  `json:"topics,omitempty"`
 	ParticipantsTotal  int       `json:"participants_total,omitempty"`
 	TotalLiveListeners int       `json:"total_live_listeners"`
+	ParticipantCount   int       `json:"participant_count,omitempty"` // in some answers (X-FACTS §11)
 	TotalReplayWatched int       `json:"total_replay_watched"`
 	CreatedAt          time.Time `json:"created_at,omitzero"`
 	ScheduledStart     time.Time `json:"scheduled_start,omitzero"`
@@ -109,6 +110,7 @@ type rawAudioSpace struct {
 		UpdatedAt      msTime `json:"updated_at"`
 		Replayable     bool   `json:"is_space_available_for_replay"`
 		TotalLive      int    `json:"total_live_listeners"`
+		ParticipantCnt int    `json:"participant_count"`
 		TotalReplay    int    `json:"total_replay_watched"`
 		// Topics: the shape is our reading of the web client, not a verified sample.
 		Topics []struct {
@@ -200,6 +202,7 @@ func (r *rawAudioSpace) space(id string) *Space {
 		Creator:            m.CreatorResults.Result.user(),
 		ParticipantsTotal:  r.Participants.Total,
 		TotalLiveListeners: m.TotalLive,
+		ParticipantCount:   m.ParticipantCnt,
 		TotalReplayWatched: m.TotalReplay,
 		CreatedAt:          time.Time(m.CreatedAt),
 		ScheduledStart:     time.Time(m.ScheduledStart),

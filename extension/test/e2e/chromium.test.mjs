@@ -360,6 +360,8 @@ describe('Chromium without the host', () => {
       assert.equal(await popup.evaluate(`document.getElementById('problem').dataset.code`), 'host_missing');
       assert.equal(await popup.evaluate(`document.getElementById('install-command').textContent`), 'spacekeep install');
       assert.equal(await popup.evaluate(`document.getElementById('problem-install').hidden`), false);
+      assert.equal(await popup.evaluate(`document.getElementById('problem-install-page').hidden`), false, 'the popup links to the install page');
+      assert.equal(await popup.evaluate(`document.getElementById('open-install').getAttribute('href')`), 'install.html');
       await popup.screenshot(shot('host-missing'));
     } finally {
       await popup.close();

@@ -67,3 +67,12 @@ test('every i18n key the pages and scripts use exists, with substitutions', () =
   assert.equal(t('chunksOf', [3, 10]), '3 of 10 chunks');
   assert.equal(t('no_such_key'), 'no_such_key');
 });
+
+test('text-only pages get the install command with the words that announce it', async () => {
+  const { errorMessage } = await import('../../lib/errors.js');
+  for (const code of ['host_missing', 'host_forbidden']) {
+    const m = errorMessage(code);
+    assert.match(m, /this command in a terminal.*: spacekeep install$/i, code);
+  }
+  assert.equal(errorMessage('timeout'), describeError('timeout').message);
+});

@@ -57,15 +57,16 @@ test('pack writes a Chrome zip and a Firefox xpi with per-browser manifests', ()
     assert.equal(buf.readUInt32LE(0), 0x04034b50, `${f} is a zip`);
     assert.ok(buf.includes(Buffer.from('manifest.json')));
     assert.ok(buf.includes(Buffer.from('lib/native.js')));
+    assert.ok(buf.includes(Buffer.from('install.html')), `${f} holds the install page`);
     assert.ok(!buf.includes(Buffer.from('test/')), `${f} holds no tests`);
   }
 });
 
-test('content scripts: only on Space pages; the page-world one reads no cookie and receives nothing', () => {
+test('content scripts: only on x.com and twitter.com pages (Spaces on any page); the page-world one reads no cookie and receives nothing', () => {
   const cs = manifest.content_scripts;
   assert.equal(cs.length, 2);
   for (const c of cs) {
-    for (const m of c.matches) assert.match(m, /^https:\/\/(\*\.)?(x|twitter)\.com\/i\/spaces\/\*$/);
+    for (const m of c.matches) assert.match(m, /^https:\/\/(\*\.)?(x|twitter)\.com\/\*$/);
     for (const f of c.js) assert.ok(existsSync(join(EXT, f)), `${f} exists`);
     assert.equal(c.run_at, 'document_start');
   }

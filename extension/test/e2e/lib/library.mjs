@@ -37,6 +37,8 @@ export function seedLibrary(home) {
       topics: ['Technology'], started_at: start.toISOString(), ended_at: new Date(start.getTime() + 3600e3).toISOString(),
       duration_s: 3600, host: { handle: host, name: host.toUpperCase() }, speakers: [{ handle: host }, { handle: 'guest' }],
       live_listeners: 100 + i, caption_count: special ? 3 : 1,
+      // Recorded live: the listener curve, whose peak is the library's peak.
+      ...(special ? { listener_curve: [{ t_s: 0, count: 100 }, { t_s: 95, count: 310 }, { t_s: 600, count: 200 }] } : {}),
       turns: [{ start_s: 0, end_s: 70, handle: host }, { start_s: 70, end_s: 100, handle: 'guest' }],
       captions: special
         ? [{ start_s: 5, end_s: 9, handle: host, text: 'welcome everyone' },
@@ -77,6 +79,7 @@ export async function libraryScenario(page, seed, shot) {
   assert.equal(await count(), 50, 'the first page holds 50 Spaces');
   await page.waitFor(`document.getElementById('st-spaces').textContent === '${SPACES}'`, 'the statistics');
   assert.equal(await page.evaluate(`document.getElementById('st-hours').textContent`), `${SPACES}.0`);
+  assert.equal(await page.evaluate(`document.getElementById('st-peak').textContent`), '310', 'the peak of the one listener curve');
   assert.equal(await page.evaluate(`document.querySelectorAll('#chart rect.bar').length`), 12, 'a bar per month of 2025');
   assert.equal(await page.evaluate(`document.querySelectorAll('#host option').length`), HOSTS.length + 1, 'the hosts in the filter');
   // Newest first: December 2025's Spaces lead.
@@ -116,6 +119,10 @@ export async function libraryScenario(page, seed, shot) {
 
   // The transcript of one Space, with speakers and times.
   await search(NEEDLE);
+  // The Space recorded live shows its listener curve and its peak.
+  assert.equal(await page.evaluate(`document.querySelector('#list > li.item .curve').hidden`), false, 'the listener curve is shown');
+  assert.equal(await page.evaluate(`document.querySelectorAll('#list > li.item .curve polyline.listeners').length`), 1);
+  assert.equal(await page.evaluate(`document.querySelector('#list > li.item .curve-peak').textContent`), 'Peak 310 listeners at 1:35');
   await page.evaluate(`(document.querySelector('#list > li.item .act-transcript').click(), true)`);
   await page.waitFor(`document.querySelectorAll('#list > li.item .transcript li').length === 3`, 'the transcript');
   const lines = await page.evaluate(`[...document.querySelectorAll('#list > li.item .transcript li')].map((e) => e.textContent)`);
