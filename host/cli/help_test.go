@@ -103,6 +103,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"library", "lsit"}, `did you mean list?`},
 		{[]string{"library", "list", "--since", "someday"}, "--since"},
 		{[]string{"watch", "add"}, "needs at least one @handle"},
+		{[]string{"watch", "add", "@a", "--search", "rust"}, "hosts or --search, not both"},
+		{[]string{"watch", "add", "--min-listeners", "5", "@a"}, "go with --search"},
+		{[]string{"search"}, "search needs the words"},
+		{[]string{"search", "--live", "--upcoming", "rust"}, "[live upcoming]"},
+		{[]string{"download", "--cookies", "c.txt", "--cookies-from-browser", "firefox", "1OyKAWgagpqJb"}, "[cookies cookies-from-browser]"},
 	} {
 		code, out, errs := runCmd(context.Background(), nil, tc.args...)
 		if code != exitUsage || out != "" || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "--help' for usage") || strings.Contains(errs, "Flags:") {
