@@ -203,7 +203,7 @@ func notADTS(b []byte) error {
 			return nil
 		}
 	}
-	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk is an MPEG-TS stream (%d bytes, 0x47 every %d), not ADTS audio: %w", len(b), tsPacket, ErrNotADTS)
+	return protocol.Errorf(protocol.CodeBadPlaylist, "chunk is an MPEG-TS stream (%d bytes, 0x47 every %d): %w", len(b), tsPacket, ErrNotADTS)
 }
 
 // tooMuchJunk refuses a chunk whose first tag or frame comes after more

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -173,7 +174,8 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 			AcceptLanguage string `json:"accept_language"`
 			HasCookie      bool   `json:"has_cookie"`
 			Guest          bool   `json:"guest"`
-			FromPage       bool   `json:"from_page"` // a browser's fetch (Sec-Fetch-Mode), not the host
+			FromPage       bool   `json:"from_page"`       // a browser's fetch (Sec-Fetch-Mode), not the host
+			Space          string `json:"space,omitempty"` // the Space asked about, when the call names one
 		}
 		out := []seen{}
 		for _, q := range s.Requests() {
@@ -181,7 +183,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			out = append(out, seen{q.Method, q.Path, q.Header.Get("User-Agent"), q.Header.Get("Accept-Language"),
-				q.HasCookie, q.Header.Get("x-guest-token") != "", q.Header.Get("Sec-Fetch-Mode") != ""})
+				q.HasCookie, q.Header.Get("x-guest-token") != "", q.Header.Get("Sec-Fetch-Mode") != "", s.spaceOfCall(q)})
 		}
 		b, _ := json.Marshal(out)
 		w.Header().Set("Content-Type", "application/json")
@@ -189,6 +191,28 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// spaceOfCall names the Space an API call asked about: the id in
+// AudioSpaceById's variables, or the Space of a stream status's media key.
+// Tests tell the calls about one Space from those about others on a page.
+func (s *Server) spaceOfCall(q Request) string {
+	if strings.HasSuffix(q.Path, "/AudioSpaceById") {
+		v, _ := url.ParseQuery(q.Query)
+		var vars struct {
+			ID string `json:"id"`
+		}
+		json.Unmarshal([]byte(v.Get("variables")), &vars)
+		return vars.ID
+	}
+	if key, ok := strings.CutPrefix(q.Path, "/i/api/1.1/live_video_stream/status/"); ok {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if sp, ok := s.byMediaKey[key]; ok {
+			return sp.spec.ID
+		}
+	}
+	return ""
 }
 
 // PageAnswers are what the Space page of id receives from the API when the

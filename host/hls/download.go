@@ -392,16 +392,28 @@ func (d *downloader) fetch(ctx context.Context, idx int, c Chunk, total int, ref
 		// Something else than ADTS audio (MPEG-TS) stays what it is.
 		return result{idx: idx, retry: !errors.Is(err, adts.ErrNotADTS), err: protocol.Errorf(protocol.CodeBadPlaylist, "chunk %d holds no audio: %w", idx, err)}
 	}
-	if st := adts.Inspect(buf.Bytes()); st.ShortOf(c.Duration) {
-		if refetch {
+	// The audio is measured in what is kept: a Store's ADTS, not the
+	// MPEG-TS it came from, whose packet headers cut frames apart. MPEG-TS
+	// kept whole (a picture, for an mp4) is not measured here: ffprobe
+	// checks the mp4's length against the playlist.
+	measured := d.opt.Store == nil // ADTS as served, checked above
+	if !measured {
+		_, err := adts.Frames(keep)
+		measured = err == nil
+	}
+	if measured {
+		st := adts.Inspect(keep)
+		switch short := st.ShortOf(c.Duration); {
+		case short && refetch:
 			return result{idx: idx, retry: true, short: true, http2: h2, err: protocol.Errorf(protocol.CodeBadPlaylist,
 				"chunk %d holds %.3f s of audio, less than the %.3f s its playlist lists", idx, st.Duration, c.Duration)}
+		case short:
+			d.opt.Log.Warn().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+				Msg("chunk served short of its EXTINF again: kept as served")
+		case st.Duration > c.Duration+0.5 && c.Duration > 0:
+			d.opt.Log.Debug().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
+				Msg("chunk holds more audio than listed")
 		}
-		d.opt.Log.Warn().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
-			Msg("chunk served short of its EXTINF again: kept as served")
-	} else if st.Duration > c.Duration+0.5 && c.Duration > 0 {
-		d.opt.Log.Debug().Int("chunk", idx).Float64("held_s", st.Duration).Float64("listed_s", c.Duration).
-			Msg("chunk holds more audio than listed")
 	}
 	if err := writeFileAtomic(filepath.Join(d.opt.Dir, c.Name), keep); err != nil {
 		return result{idx: idx, err: err}

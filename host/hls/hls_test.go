@@ -159,6 +159,9 @@ func TestDownloadRefusesMPEGTS(t *testing.T) {
 	if protocol.CodeOf(err) != protocol.CodeBadPlaylist || !strings.Contains(err.Error(), "MPEG-TS") || !errors.Is(err, adts.ErrNotADTS) {
 		t.Fatalf("err = %v, want bad_playlist: not ADTS audio", err)
 	}
+	if n := strings.Count(err.Error(), "not ADTS audio"); n != 1 {
+		t.Errorf("the message says %d times that it is not ADTS audio: %v", n, err)
+	}
 	if c.hitsOf(1) != 1 {
 		t.Fatalf("the TS chunk was fetched %d times", c.hitsOf(1))
 	}
@@ -361,6 +364,46 @@ func TestPlaylistWaitIsSaidOnce(t *testing.T) {
 	}
 	if info, debug := strings.Count(logs.String(), `"level":"info"`), strings.Count(logs.String(), `"level":"debug"`); info != 1 || debug != 1 {
 		t.Errorf("%d info and %d debug lines, want 1 and 1:\n%s", info, debug, logs.String())
+	}
+}
+
+// TestDownloadMeasuresWhatTheStoreKeeps: chunks served as MPEG-TS, whose
+// Store keeps their AAC (a Space with video, its sound) or the MPEG-TS as
+// served (its picture, for an mp4), are fetched once each: their audio is
+// measured in what is kept, and MPEG-TS kept whole is not taken for a
+// chunk without audio (which was fetched twice and warned about).
+func TestDownloadMeasuresWhatTheStoreKeeps(t *testing.T) {
+	for _, keepTS := range []bool{false, true} {
+		c, srv := newCDN(t, 4)
+		adtsOf := map[string][]byte{}
+		for i, ch := range c.chunks {
+			c.fault[i] = "ts"
+			adtsOf[string(testaudio.TS(ch))] = ch
+		}
+		store := func(b []byte) ([]byte, error) {
+			if keepTS {
+				return b, nil
+			}
+			a, ok := adtsOf[string(b)]
+			if !ok {
+				return nil, errors.New("not a chunk of this CDN")
+			}
+			return a, nil
+		}
+		var log syncbuf.Buffer
+		err := Download(context.Background(), c.list(srv.URL), Options{Client: srv.Client(), Dir: t.TempDir(), MaxConns: 2,
+			Store: store, Log: zerolog.New(&log)})
+		if err != nil {
+			t.Fatalf("keep MPEG-TS %v: %v", keepTS, err)
+		}
+		for i := range c.chunks {
+			if c.hitsOf(i) != 1 {
+				t.Errorf("keep MPEG-TS %v: chunk %d fetched %d times, want 1", keepTS, i, c.hitsOf(i))
+			}
+		}
+		if strings.Contains(log.String(), "short") {
+			t.Errorf("keep MPEG-TS %v: a whole chunk is logged as short: %s", keepTS, log.String())
+		}
 	}
 }
 

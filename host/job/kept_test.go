@@ -159,3 +159,24 @@ func TestLiveSpaceIsRecordedEvenWithAFile(t *testing.T) {
 		t.Fatalf("the live Space was not recorded: %+v %v", ev, err)
 	}
 }
+
+// With the picture asked for, a kept mp4 of the Space is the answer; so is
+// the kept m4a of a Space that has no picture to keep. Neither is fetched
+// again into "… (2)" (both used to be).
+func TestAlreadyKeptWithTheVideoOption(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	for _, id := range []string{fakex.VideoID, fakex.TimedOutID} {
+		first := e.download(id, protocol.Options{Video: true})
+		if first.Type != protocol.TypeJobDone || AlreadyKept(first) {
+			t.Fatalf("%s first: %+v", id, first)
+		}
+		hits := hitsTotal(e.x, id)
+		again := e.download(id, protocol.Options{Video: true})
+		if !AlreadyKept(again) || again.Path != first.Path {
+			t.Errorf("%s again: %+v, want done with %s, nothing fetched", id, again, first.Path)
+		}
+		if n := hitsTotal(e.x, id); n != hits {
+			t.Errorf("%s: the kept Space was fetched again: %d chunk requests, then %d", id, hits, n)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 	}
 	// A replay already kept is not fetched again. A live Space is: a file
 	// of it may be a recording stopped before its end.
-	// With the picture asked for, the audio file kept is not the answer.
+	// With the picture asked for, see below, once the stream is known.
 	if sp.Status() != protocol.StatusLive && !r.req.Options.Video {
 		if p := r.m.alreadyKept(ctx, r.spaceID, opt); p != "" {
 			return r.keptEvent(p), nil
@@ -132,10 +132,21 @@ func (r *runner) run(ctx context.Context) (protocol.Event, error) {
 		r.video.Store(true)
 		r.log.Info().Str("path", r.plan.stream.Path).Str("codecs", stream.Codecs).Msg("a Space with video")
 	}
+	// With the picture asked for, what is kept is known only now: the mp4
+	// of a Space with a picture, else its sound in the format asked for.
+	if sp.Status() != protocol.StatusLive && r.req.Options.Video {
+		kept := opt
+		if r.plan.picture {
+			kept.Format = FormatMP4
+		}
+		if p := r.m.alreadyKept(ctx, r.spaceID, kept); p != "" {
+			return r.keptEvent(p), nil
+		}
+	}
 	if r.plan.picture {
 		// The picture is copied by ffmpeg: say so before fetching an hour of video.
 		if _, err := merge.FindFFmpeg(r.m.cfg.FFmpeg); err != nil {
-			return protocol.Event{}, err
+			return protocol.Event{}, noFFmpegForPicture(err)
 		}
 		opt.Format = FormatMP4
 		// The speakers are in the audio-only variant's chunks, if there is

@@ -108,6 +108,14 @@ func (r *runner) videoChapters(ctx context.Context, spk *speakerTrack, dir strin
 	}
 }
 
+// noFFmpegForPicture says what ffmpeg was wanted for: the code's own
+// message speaks of mp3 and offers m4a, which --video does not cure.
+func noFFmpegForPicture(err error) error {
+	return &protocol.Error{Code: protocol.CodeFFmpegMissing, Err: protocol.AsError(err).Err,
+		Message: "ffmpeg, needed to keep the picture of a Space with video (--video), was not found. Install it " +
+			"(apt install ffmpeg, brew install ffmpeg, winget install ffmpeg), pass --ffmpeg PATH, or download without --video to keep its sound."}
+}
+
 // checkTS keeps an MPEG-TS chunk as served once it holds sound and picture.
 func checkTS(b []byte) ([]byte, error) {
 	s, err := tsaudio.Probe(b)

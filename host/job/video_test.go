@@ -215,6 +215,21 @@ func TestVideoSpaceWithoutSoundSaysWhatXServed(t *testing.T) {
 	}
 }
 
+// Without ffmpeg, keeping the picture fails saying what ffmpeg was needed
+// for: the picture, not "only for mp3, or choose m4a" (which an m4a
+// download with --video does not cure).
+func TestVideoWithoutFFmpegSaysItIsForThePicture(t *testing.T) {
+	e := newEnv(t, fakex.Options{})
+	e.m.cfg.FFmpeg = filepath.Join(t.TempDir(), "no-ffmpeg-here")
+	ev := e.download(fakex.VideoID, protocol.Options{Video: true})
+	if ev.Type != protocol.TypeJobFailed || ev.Code != protocol.CodeFFmpegMissing {
+		t.Fatalf("job ended with %+v, want ffmpeg_missing", ev)
+	}
+	if !strings.Contains(ev.Message, "--video") || strings.Contains(ev.Message, "only for mp3") {
+		t.Errorf("message %q", ev.Message)
+	}
+}
+
 // TestPictureAskedAfterTheSoundWasKept: a Space whose sound is already kept
 // as an m4a is not "already kept" when its picture is asked for.
 func TestPictureAskedAfterTheSoundWasKept(t *testing.T) {

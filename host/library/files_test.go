@@ -60,6 +60,39 @@ func TestRemoveDeletesOnlyTheSpacesOwnFiles(t *testing.T) {
 	}
 }
 
+// A planted record whose id is a plain word ("Spaces", not a Space id)
+// would make every file with that word in its name "carry its id": such a
+// record is not imported, and no name carries an id that is not a Space's.
+func TestRemoveIgnoresARecordWithAWordForAnID(t *testing.T) {
+	ctx := context.Background()
+	l := open(t)
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "My Spaces notes.docx")
+	os.WriteFile(notes, []byte("years of work"), 0o644)
+	rec := sample(1, "alice")
+	rec.ID = "Spaces"
+	rec.Files = []record.File{{Name: filepath.Base(notes), Kind: record.KindAudio}}
+	writeInfo(t, dir, rec)
+	rep, err := l.Import(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 0 || len(rep.Skipped) != 1 {
+		t.Errorf("a record with the id %q: imported %d, skipped %v", rec.ID, rep.Added, rep.Skipped)
+	}
+	if _, err := l.Remove(ctx, rec.ID, true); err == nil {
+		t.Errorf("removed a Space the library should not hold")
+	}
+	if _, err := os.Stat(notes); err != nil {
+		t.Errorf("%s was deleted: %v", notes, err)
+	}
+	for _, id := range []string{"Spaces", "a", "", "1Space000000"} {
+		if NameCarriesID("My "+id+" notes ["+id+"].docx", id) {
+			t.Errorf("a name carries %q, which is not a Space id", id)
+		}
+	}
+}
+
 // A cancelled import (SIGINT, SIGTERM) stops at once.
 func TestImportStopsWhenCancelled(t *testing.T) {
 	l := open(t)

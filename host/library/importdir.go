@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spacekeep/spacekeep/host/record"
+	"github.com/spacekeep/spacekeep/host/xapi"
 )
 
 // InfoSuffix ends the name of every record file beside the audio.
@@ -103,6 +104,9 @@ func readRecord(path string) (*record.Record, error) {
 	rec, err := record.Decode(f)
 	if err != nil {
 		return nil, err
+	}
+	if !xapi.ValidSpaceID(rec.ID) { // not a record spacekeep wrote: its id names its files
+		return nil, fmt.Errorf("the record's id %q is not a Space id", rec.ID)
 	}
 	AddInfoFile(rec, filepath.Base(path))
 	return rec, nil

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spacekeep/spacekeep/host/xapi"
 )
 
 // Remove takes a Space out of the library. With deleteFiles it first
@@ -69,9 +71,11 @@ func ownFile(p, dir, id string) bool {
 
 // NameCarriesID reports whether a file name holds a Space's id as a word
 // of its own (not inside a longer run of letters and digits), as the
-// default name template writes it ("… [1OyKAWgagpqJb].m4a").
+// default name template writes it ("… [1OyKAWgagpqJb].m4a"). Only a
+// Space id counts: a record's id that is a plain word ("Spaces") would
+// make every name holding that word "carry" it.
 func NameCarriesID(name, id string) bool {
-	if id == "" {
+	if !xapi.ValidSpaceID(id) {
 		return false
 	}
 	for from := 0; ; {

@@ -29,7 +29,7 @@ func libraryHost(t *testing.T, n int) (*harness, string, *recOpener) {
 		t.Fatal(err)
 	}
 	for i := range n {
-		id := fmt.Sprintf("1Lib%03d", i)
+		id := fmt.Sprintf("1Lib000000%03d", i)
 		rec := &record.Record{ID: id, Title: fmt.Sprintf("Talk %d about (rust)", i), Status: record.StatusEnded,
 			StartedAt: time.Date(2026, 1, 1+i, 0, 0, 0, 0, time.UTC), DurationS: 60, Host: record.Person{Handle: "alice"},
 			Files: []record.File{{Name: id + ".m4a", Kind: record.KindAudio}}}
@@ -59,7 +59,7 @@ func TestLibraryRequests(t *testing.T) {
 	r := h.nextReply()
 	res, _ := r["result"].(map[string]any)
 	items, _ := res["items"].([]any)
-	if r["ok"] != true || res["total"] != 60.0 || len(items) != 10 || items[9].(map[string]any)["id"] != "1Lib000" {
+	if r["ok"] != true || res["total"] != 60.0 || len(items) != 10 || items[9].(map[string]any)["id"] != "1Lib000000000" {
 		t.Fatalf("library.list page 2: %v", r)
 	}
 	h.send(req(2, protocol.TypeLibrarySearch, map[string]any{"query": `(rust) "talk" - 5`}))
@@ -68,13 +68,13 @@ func TestLibraryRequests(t *testing.T) {
 	if r["ok"] != true || res["total"] != 11.0 { // 5, 50..59
 		t.Errorf("library.search: %v", r)
 	}
-	h.send(req(3, protocol.TypeLibraryShow, map[string]any{"id": "1Lib000"}))
+	h.send(req(3, protocol.TypeLibraryShow, map[string]any{"id": "1Lib000000000"}))
 	r = h.nextReply()
 	res, _ = r["result"].(map[string]any)
 	if caps, _ := res["captions"].([]any); len(caps) != 500 || res["caption_count"] != 700.0 {
 		t.Errorf("library.show: %d captions of %v", len(caps), res["caption_count"])
 	}
-	h.send(req(4, protocol.TypeLibraryShow, map[string]any{"id": "1Lib000", "captions_offset": 500}))
+	h.send(req(4, protocol.TypeLibraryShow, map[string]any{"id": "1Lib000000000", "captions_offset": 500}))
 	r = h.nextReply()
 	res, _ = r["result"].(map[string]any)
 	if caps, _ := res["captions"].([]any); len(caps) != 200 || caps[0].(map[string]any)["text"] != "line 500" {
@@ -87,7 +87,7 @@ func TestLibraryRequests(t *testing.T) {
 		t.Errorf("library.stats: %v", r)
 	}
 	// The library's files may be opened though they are not in the output folder.
-	audio := filepath.Join(dir, "1Lib007.m4a")
+	audio := filepath.Join(dir, "1Lib000000007.m4a")
 	h.send(req(6, protocol.TypeFileOpen, map[string]any{"path": audio}))
 	if r = h.nextReply(); r["ok"] != true {
 		t.Errorf("file.open of a library file: %v", r)
@@ -98,7 +98,7 @@ func TestLibraryRequests(t *testing.T) {
 	if r = h.nextReply(); errCode(r) != "bad_request" {
 		t.Errorf("file.reveal of a file the library does not list: %v", r)
 	}
-	h.send(req(8, protocol.TypeLibraryRemove, map[string]any{"id": "1Lib007", "delete_files": true}))
+	h.send(req(8, protocol.TypeLibraryRemove, map[string]any{"id": "1Lib000000007", "delete_files": true}))
 	if r = h.nextReply(); r["ok"] != true {
 		t.Fatalf("library.remove: %v", r)
 	}
@@ -106,7 +106,7 @@ func TestLibraryRequests(t *testing.T) {
 		t.Errorf("audio not deleted: %v", err)
 	}
 	for i, bad := range []map[string]any{
-		req(9, protocol.TypeLibraryShow, map[string]any{"id": "1Lib007"}),
+		req(9, protocol.TypeLibraryShow, map[string]any{"id": "1Lib000000007"}),
 		req(10, protocol.TypeLibraryShow, map[string]any{}),
 		req(11, protocol.TypeLibraryList, map[string]any{"limit": -1}),
 		req(12, protocol.TypeLibraryRemove, nil),

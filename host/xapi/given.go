@@ -137,6 +137,18 @@ func (c *Client) checkGivenStatus(raw []byte) (*StreamStatus, error) {
 	if !c.playlistHost(u.Hostname()) {
 		return nil, fmt.Errorf("the answer's playlist is on a host X does not use")
 	}
+	// What is fetched is what a wrapper wraps: check that too, by the
+	// CDN's own door, so that a wrapper of an untrusted URL is not taken
+	// (and then refused at the fetch, failing the download) but ignored.
+	lists, err := Playlists(st.Location)
+	if err != nil {
+		return nil, fmt.Errorf("the answer's playlist location: %w", err)
+	}
+	for _, v := range []*url.URL{lists.Follow, lists.Whole} {
+		if err := allowCDN(v, c.base); err != nil {
+			return nil, fmt.Errorf("the answer's playlist: %w", err)
+		}
+	}
 	return st, nil
 }
 
