@@ -82,17 +82,17 @@ func TestExternalTextIsCleaned(t *testing.T) {
 	t.Setenv("SPACEKEEP_LIBRARY", filepath.Join(t.TempDir(), "library.db"))
 	dir := t.TempDir()
 	evil := "Pwn\x1b]0;owned\x07ed \x1b[2J\x1b[31mtitle\u202e"
-	rec := &record.Record{ID: "1Evil0000000", Title: evil, Status: record.StatusEnded, DurationS: 60,
+	rec := &record.Record{ID: "1EvilSpace000", Title: evil, Status: record.StatusEnded, DurationS: 60,
 		Host: record.Person{Handle: "bad\x1b[2Jhost", Name: "N\x07ame"}, Topics: []string{"T\x1b]8;;x\x07opic"},
 		Turns:    []record.Turn{{StartS: 0, EndS: 5, Handle: "sp\x1b[Heaker"}},
 		Captions: []record.Caption{{StartS: 1, EndS: 2, Handle: "sp\x1b[Heaker", Text: "evil words \x1b[2J here"}},
-		Files:    []record.File{{Name: "e [1Evil0000000].info.json", Kind: record.KindInfo}, {Name: "e [1Evil0000000].m4a", Kind: record.KindAudio}}}
+		Files:    []record.File{{Name: "e [1EvilSpace000].info.json", Kind: record.KindInfo}, {Name: "e [1EvilSpace000].m4a", Kind: record.KindAudio}}}
 	var b bytes.Buffer
 	record.Encode(&b, rec)
-	os.WriteFile(filepath.Join(dir, "e [1Evil0000000].info.json"), b.Bytes(), 0o600)
-	os.WriteFile(filepath.Join(dir, "e [1Evil0000000].m4a"), []byte("a"), 0o600)
+	os.WriteFile(filepath.Join(dir, "e [1EvilSpace000].info.json"), b.Bytes(), 0o600)
+	os.WriteFile(filepath.Join(dir, "e [1EvilSpace000].m4a"), []byte("a"), 0o600)
 	runCmd(ctx, nil, "library", "import", dir)
-	for _, args := range [][]string{{"library", "list"}, {"library", "show", "1Evil0000000"}, {"library", "search", "evil"}, {"library", "stats"}} {
+	for _, args := range [][]string{{"library", "list"}, {"library", "show", "1EvilSpace000"}, {"library", "search", "evil"}, {"library", "stats"}} {
 		_, out, errs := runCmd(ctx, nil, args...)
 		if strings.ContainsAny(out+errs, "\x1b\x07\u202e") {
 			t.Errorf("%v printed a control character: %q", args, out+errs)
