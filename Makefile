@@ -2,7 +2,8 @@
 # downloads a Space from the built-in fake x.com; `make test` runs every test.
 GO          ?= go
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -X github.com/spacekeep/spacekeep/host/cli.Version=$(VERSION)
+COMMIT      ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+LDFLAGS     := -s -w -X github.com/spacekeep/spacekeep/host/cli.Version=$(VERSION) -X github.com/spacekeep/spacekeep/host/cli.Commit=$(COMMIT)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXT         := extension
 # Explicit, so that Go packages inside extension/node_modules are never built.
@@ -55,7 +56,8 @@ test-e2e: npm build fakex
 	cd $(EXT) && npm run --silent test:e2e
 
 # The fuzz targets, 30 s each: frames from the browser, playlists, chunks, Hydra tags and the chat history from X,
-# the page's answers the extension relays, MPEG-TS chunks, and what people type into the library's search.
+# the page's answers the extension relays, MPEG-TS chunks, what people type into the library's search, and
+# external text made safe for a terminal.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./protocol
@@ -66,6 +68,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME) ./host/library
 	$(GO) test -run '^$$' -fuzz '^FuzzPageAnswers$$' -fuzztime $(FUZZTIME) ./host/xapi
 	$(GO) test -run '^$$' -fuzz '^FuzzADTS$$' -fuzztime $(FUZZTIME) ./host/tsaudio
+	$(GO) test -run '^$$' -fuzz '^FuzzClean$$' -fuzztime $(FUZZTIME) ./host/termtext
 
 # Speed and memory: chunk cleaning, merging two hours, the host's start, and a
 # 2-hour Space from the fake CDN over a shaped link (see README).

@@ -4,11 +4,14 @@ go 1.26.8
 
 require (
 	github.com/Eyevinn/mp4ff v0.50.0
+	github.com/creack/pty v1.1.24
 	github.com/goreleaser/nfpm/v2 v2.48.0
 	github.com/grafov/m3u8 v0.12.1
 	github.com/kardianos/service v1.3.0
 	github.com/mattn/go-isatty v0.0.24
 	github.com/rs/zerolog v1.35.1
+	github.com/spf13/cobra v1.10.2
+	github.com/spf13/pflag v1.0.10
 	github.com/yapingcat/gomedia v0.0.0-20240906162731-17feea57090c
 	golang.org/x/sys v0.49.0
 	modernc.org/sqlite v1.62.0
@@ -36,6 +39,7 @@ require (
 	github.com/goreleaser/chglog v0.7.4 // indirect
 	github.com/goreleaser/fileglob v1.4.1 // indirect
 	github.com/huandu/xstrings v1.5.0 // indirect
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/jbenet/go-context v0.0.0-20150711004518-d14ea06fba99 // indirect
 	github.com/kevinburke/ssh_config v1.6.0 // indirect
 	github.com/klauspost/compress v1.20.1 // indirect

@@ -191,6 +191,9 @@ type Event struct {
 	Speed       float64 `json:"speed,omitempty"`       // bytes per second
 	ETA         float64 `json:"eta_seconds,omitempty"` // seconds, 0 when unknown
 	Connections int     `json:"connections,omitempty"`
+	// Resumed is how many chunks a download found in its cache at the
+	// start (an earlier run's): "Resuming: 93 of 400 chunks already here".
+	Resumed int `json:"chunks_resumed,omitempty"`
 
 	// Done.
 	Path     string  `json:"path,omitempty"`
@@ -208,7 +211,9 @@ type Event struct {
 	// live recording lacks (then Gaps lists it).
 	Warnings []string `json:"warnings,omitempty"`
 
-	// Failed.
+	// Failed: the code and what to do. Also, in a queued job's progress,
+	// what it waits for ("Waiting for spacekeep download (pid 4242) to
+	// finish this Space…").
 	Code    Code   `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 }

@@ -291,7 +291,7 @@ function checkEventFields(ev, where, out) {
     job: [(v) => isStr(v) && v !== '', true],
     stage: [(v) => isStr(v), false],
     chunks_done: [isInt, false], chunks_total: [isInt, false], bytes: [isNum, false],
-    speed: [isNum, false], eta_seconds: [isNum, false], connections: [isInt, false],
+    speed: [isNum, false], eta_seconds: [isNum, false], connections: [isInt, false], chunks_resumed: [isInt, false],
     path: [isStr, false], duration: [isNum, false], size: [isNum, false],
     speakers: [isInt, false], captions: [isInt, false], files: [(v) => Array.isArray(v) && v.every(isStr), false],
     code: [isStr, false], message: [isStr, false], space: [isObj, false],

@@ -2,34 +2,54 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/spacekeep/spacekeep/installer"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func runDoctor(env *Env, args []string) int {
-	fs := flag.NewFlagSet("spacekeep doctor", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	home := fs.String("home", "", "check this `folder` instead of your home folder")
-	asJSON := fs.Bool("json", false, "print the report as JSON (the native host's doctor answer)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+// DoctorOptions is `doctor`.
+type DoctorOptions struct {
+	Env  *Env
+	Home string
+	JSON bool
+}
+
+// NewCmdDoctor is `spacekeep doctor`.
+func NewCmdDoctor(env *Env, runF func(*DoctorOptions) error) *cobra.Command {
+	o := &DoctorOptions{Env: env}
+	cmd := &cobra.Command{
+		Use:   "doctor [flags]",
+		Short: "Check the browser registration and ffmpeg (for mp3)",
+		Long:  "Check that each browser found can start spacekeep (its manifest, the binary it names, the extension it allows) and whether ffmpeg is there for mp3; say what to do about each problem. Exits 1 when something is wrong.",
+		Example: `  spacekeep doctor
+  spacekeep doctor --json`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			return status(doctorRun(o))
+		},
 	}
-	ie, err := installerEnv(env, *home)
+	cmd.Flags().StringVar(&o.Home, "home", "", "check this `folder` instead of your home folder")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON (the native host's doctor answer)")
+	return cmd
+}
+
+func doctorRun(o *DoctorOptions) int {
+	env := o.Env
+	ie, err := installerEnv(env, o.Home)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "spacekeep doctor: %v\n", err)
 		return exitError
 	}
 	rep := installer.Doctor(env.Ctx, ie)
-	if *asJSON {
+	if o.JSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"path/filepath"
 
@@ -40,20 +41,30 @@ func openLog(env *Env, console bool, mode string) (zerolog.Logger, func(), func(
 	if console {
 		w = env.Stderr
 	}
-	return openLogTo(env, w, "", mode)
+	return openLogTo(env, w, "", mode, nil)
 }
 
 // openLogTo is openLog with the console's writer and least level chosen
-// (nil: no console; "": the file's level).
-func openLogTo(env *Env, console io.Writer, consoleLevel, mode string) (zerolog.Logger, func(), func(string)) {
+// (nil: no console; "": the file's level). Without a console, a log file
+// that cannot be opened is said in words on warn (when not nil).
+func openLogTo(env *Env, console io.Writer, consoleLevel, mode string, warn io.Writer) (zerolog.Logger, func(), func(string)) {
+	return openLogWith(env, logging.Options{Console: console, ConsoleLevel: consoleLevel}, mode, warn)
+}
+
+// openLogWith is openLogTo with the console's options given whole.
+func openLogWith(env *Env, opts logging.Options, mode string, warn io.Writer) (zerolog.Logger, func(), func(string)) {
 	red := logging.NewRedactor()
-	opts := logging.Options{Dir: logDir(env), Level: env.Getenv(logging.EnvLevel), Redactor: red,
-		Console: console, ConsoleLevel: consoleLevel}
+	console := opts.Console
+	opts.Dir, opts.Level, opts.Redactor = logDir(env), env.Getenv(logging.EnvLevel), red
 	log, closer, err := logging.New(opts)
 	if err != nil {
 		// No log file (a read-only home, say): the console alone, in its
 		// own format and level, says so once.
-		log.Warn().Msgf("no log file: %v", err)
+		if console != nil {
+			log.Warn().Msgf("no log file: %v", err)
+		} else if warn != nil {
+			fmt.Fprintf(warn, "spacekeep: no log file (%s); going on without one\n", oneLine(err.Error()))
+		}
 	}
 	return log.With().Str("mode", mode).Logger(), func() { closer.Close() }, red.AddSecret
 }

@@ -14,7 +14,8 @@ import (
 )
 
 // eventPrinter shows a download's events: JSON lines on stdout with --json,
-// else a progress bar on a terminal's stderr or a line now and then in a log.
+// else words on stderr: a progress line redrawn in place on a terminal, a
+// line now and then in a log, and one final "Saved …" line.
 type eventPrinter struct {
 	mu       sync.Mutex
 	env      *Env
@@ -22,29 +23,45 @@ type eventPrinter struct {
 	quiet    bool
 	tty      bool
 	stage    string
+	msg      string
 	last     time.Time
 	drawn    bool
 	interval time.Duration
+	began    time.Time // this Space's start, for the final line
+	resumed  bool      // the "Resuming" line was said
+	now      func() time.Time
 }
 
 func newEventPrinter(env *Env, jsonOut, quiet bool) *eventPrinter {
-	p := &eventPrinter{env: env, json: jsonOut, quiet: quiet, interval: 5 * time.Second}
+	p := &eventPrinter{env: env, json: jsonOut, quiet: quiet, interval: 5 * time.Second, now: time.Now}
 	if f, ok := env.Stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		p.tty, p.interval = true, 100*time.Millisecond
 	}
 	if jsonOut {
 		p.interval = 250 * time.Millisecond
 	}
+	p.began = p.now()
 	return p
+}
+
+// start readies the printer for the next Space of a batch.
+func (p *eventPrinter) start() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.endLine()
+	p.stage, p.msg, p.resumed, p.began = "", "", false, p.now()
 }
 
 func (p *eventPrinter) handle(ev protocol.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	changed := ev.Stage != p.stage
-	p.stage = ev.Stage
 	final := ev.Type != protocol.TypeJobProgress
-	if !changed && !final && time.Since(p.last) < p.interval {
+	if final {
+		return // finish says it, once the job is over
+	}
+	changed := ev.Stage != p.stage || ev.Message != p.msg
+	p.stage, p.msg = ev.Stage, ev.Message
+	if !changed && time.Since(p.last) < p.interval {
 		return
 	}
 	p.last = time.Now()
@@ -52,22 +69,13 @@ func (p *eventPrinter) handle(ev protocol.Event) {
 		jsonLine(p.env.Stdout, ev)
 		return
 	}
-	if ev.Type == protocol.TypeJobDone {
-		// What was not written beside the file is news even with -q.
-		p.endLine()
-		for _, w := range ev.Warnings {
-			fmt.Fprintf(p.env.Stderr, "warning: %s\n", w)
-		}
-	}
 	if p.quiet {
 		return
 	}
-	if final {
-		if ev.Type == protocol.TypeJobDone {
-			p.endLine()
-			fmt.Fprintf(p.env.Stderr, "Saved %s of audio (%s)%s\n", eta(ev.Duration), mb(ev.Size), extras(ev))
-		}
-		return
+	if ev.Stage == protocol.StageFetching && ev.Resumed > 0 && !p.resumed {
+		p.resumed = true
+		p.eraseLine()
+		fmt.Fprintf(p.env.Stderr, "Resuming: %d of %d chunks already here\n", ev.Resumed, ev.ChunksTotal)
 	}
 	line := describe(ev)
 	if p.tty {
@@ -78,8 +86,59 @@ func (p *eventPrinter) handle(ev protocol.Event) {
 	fmt.Fprintln(p.env.Stderr, line)
 }
 
-// logWriter is where log lines for people go: stderr, after ending the
-// progress bar's line so that the two do not mix.
+// finish says how the job ended: the JSON event with --json; else, in
+// place of the progress line, the warnings and one "Saved …" line.
+func (p *eventPrinter) finish(ev protocol.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.json {
+		jsonLine(p.env.Stdout, ev)
+		return
+	}
+	p.eraseLine()
+	if ev.Type != protocol.TypeJobDone {
+		return
+	}
+	// What was not written beside the file is news even with -q.
+	for _, w := range ev.Warnings {
+		fmt.Fprintf(p.env.Stderr, "warning: %s\n", oneLine(w))
+	}
+	if !p.quiet {
+		fmt.Fprintln(p.env.Stderr, savedLine(ev, p.now().Sub(p.began)))
+	}
+}
+
+// eraseProgress removes the progress line, for an end said elsewhere.
+func (p *eventPrinter) eraseProgress() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.eraseLine()
+}
+
+// savedLine is a finished download in one line:
+// "Saved 20:00 of audio · 14.7 MB · 3 speakers · captions · in 12 s (1.2 MB/s)".
+func savedLine(ev protocol.Event, took time.Duration) string {
+	s := fmt.Sprintf("Saved %s of audio · %s%s", clock(ev.Duration), mb(ev.Size), extras(ev))
+	if took < time.Second {
+		return s + " · in less than a second"
+	}
+	return fmt.Sprintf("%s · in %s (%s/s)", s, elapsed(took), mb(int64(float64(ev.Size)/took.Seconds())))
+}
+
+// elapsed is a run's time: "12 s", "3 min 5 s", "1 h 2 min".
+func elapsed(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min %d s", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// logWriter is where log lines for people go (-v): stderr, after ending
+// the progress line so that the two do not mix.
 func (p *eventPrinter) logWriter() io.Writer { return logLines{p} }
 
 type logLines struct{ p *eventPrinter }
@@ -91,16 +150,18 @@ func (l logLines) Write(b []byte) (int, error) {
 	return l.p.env.Stderr.Write(b)
 }
 
-// finish ends the progress bar's line.
-func (p *eventPrinter) finish() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.endLine()
-}
-
+// endLine keeps the progress line and moves below it.
 func (p *eventPrinter) endLine() {
 	if p.drawn {
 		fmt.Fprintln(p.env.Stderr)
+		p.drawn = false
+	}
+}
+
+// eraseLine removes the progress line, so no stale line stays above what follows.
+func (p *eventPrinter) eraseLine() {
+	if p.drawn {
+		fmt.Fprint(p.env.Stderr, "\r\033[K")
 		p.drawn = false
 	}
 }
@@ -111,7 +172,7 @@ func describe(ev protocol.Event) string { return describeAt(ev, time.Now()) }
 func describeAt(ev protocol.Event, now time.Time) string {
 	title := ""
 	if ev.Space != nil && ev.Space.Title != "" {
-		title = ev.Space.Title
+		title = oneLine(ev.Space.Title)
 		if r := []rune(title); len(r) > 40 {
 			title = string(r[:39]) + "…"
 		}
@@ -119,6 +180,9 @@ func describeAt(ev protocol.Event, now time.Time) string {
 	}
 	switch ev.Stage {
 	case protocol.StageQueued, protocol.StageResolving:
+		if ev.Message != "" {
+			return oneLine(ev.Message)
+		}
 		return "Looking up the Space…"
 	case protocol.StageFetching:
 		if ev.ChunksTotal == 0 {
@@ -129,7 +193,7 @@ func describeAt(ev protocol.Event, now time.Time) string {
 	case protocol.StageWaiting:
 		return waiting(ev, now) + title
 	case protocol.StageRecording:
-		return fmt.Sprintf("● Recording live %s  %s%s", clock(ev.Duration), mb(ev.Bytes), title)
+		return fmt.Sprintf("● Recording live %s  %s%s  (Ctrl-C stops and keeps)", clock(ev.Duration), mb(ev.Bytes), title)
 	case protocol.StageMerging:
 		if ev.Bytes == 0 {
 			return "Writing the file…" + title

@@ -14,9 +14,9 @@ func TestDescribeRecording(t *testing.T) {
 		ev   protocol.Event
 		want string
 	}{
-		{protocol.Event{Stage: protocol.StageRecording, Duration: 754.2, Bytes: 5_200_000}, "● Recording live 12:34  5.2 MB"},
-		{protocol.Event{Stage: protocol.StageRecording, Duration: 3723, Bytes: 45_000_000, Space: &protocol.SpaceInfo{Title: "On air"}}, "● Recording live 1:02:03  45.0 MB On air"},
-		{protocol.Event{Stage: protocol.StageRecording}, "● Recording live 0:00  0.0 MB"},
+		{protocol.Event{Stage: protocol.StageRecording, Duration: 754.2, Bytes: 5_200_000}, "● Recording live 12:34  5.2 MB  (Ctrl-C stops and keeps)"},
+		{protocol.Event{Stage: protocol.StageRecording, Duration: 3723, Bytes: 45_000_000, Space: &protocol.SpaceInfo{Title: "On air"}}, "● Recording live 1:02:03  45.0 MB On air  (Ctrl-C stops and keeps)"},
+		{protocol.Event{Stage: protocol.StageRecording}, "● Recording live 0:00  0.0 MB  (Ctrl-C stops and keeps)"},
 	} {
 		if got := describe(tc.ev); got != tc.want {
 			t.Errorf("describe(%+v) = %q, want %q", tc.ev, got, tc.want)
@@ -71,7 +71,7 @@ func TestDoneWarningsReachStderr(t *testing.T) {
 	for _, quiet := range []bool{false, true} {
 		var out, errOut bytes.Buffer
 		p := newEventPrinter(&Env{Stdout: &out, Stderr: &errOut}, false, quiet)
-		p.handle(protocol.Event{Type: protocol.TypeJobDone, Stage: protocol.StageDone, Path: "/x/a.m4a",
+		p.finish(protocol.Event{Type: protocol.TypeJobDone, Stage: protocol.StageDone, Path: "/x/a.m4a",
 			Warnings: []string{"The info file was not written: /x/a.info.json exists"}})
 		if want := "warning: The info file was not written: /x/a.info.json exists\n"; !strings.Contains(errOut.String(), want) {
 			t.Errorf("quiet=%v: stderr %q lacks %q", quiet, errOut.String(), want)

@@ -2,15 +2,16 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 
 	"github.com/spacekeep/spacekeep/host/finder"
+	"github.com/spacekeep/spacekeep/host/logging"
 	"github.com/spacekeep/spacekeep/host/xapi"
 	"github.com/spacekeep/spacekeep/protocol"
 )
@@ -26,53 +27,74 @@ func searcher(env *Env, log zerolog.Logger) func(ctx context.Context, q protocol
 	}
 }
 
-// runSearch is `spacekeep search QUERY [--live|--upcoming] [--json]`.
-func runSearch(env *Env, args []string) int {
-	fs := flag.NewFlagSet("spacekeep search", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	live := fs.Bool("live", false, "only live Spaces")
-	upcoming := fs.Bool("upcoming", false, "only scheduled Spaces")
-	asJSON := fs.Bool("json", false, "print a JSON array (the style of library list --json)")
-	cookies := fs.String("cookies", "", "Netscape cookies.txt `file` (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0)")
-	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: spacekeep search [--live|--upcoming] [--json] [--cookies FILE] WORDS…\n\nSearches X's Spaces by words (X's own Space search; it needs an x.com session).")
-		fs.PrintDefaults()
-	}
-	var pos []string
-	for { // flags may follow the words, as people type them
-		if err := fs.Parse(args); err != nil {
-			if err == flag.ErrHelp {
-				return exitOK
+// SearchOptions is `spacekeep search`.
+type SearchOptions struct {
+	Env                         *Env
+	Query                       string
+	Live, Upcoming, JSON        bool
+	Cookies, CookiesFromBrowser string
+}
+
+// NewCmdSearch is `spacekeep search`.
+func NewCmdSearch(env *Env, runF func(*SearchOptions) error) *cobra.Command {
+	o := &SearchOptions{Env: env}
+	cmd := &cobra.Command{
+		Use:   "search [flags] <words>...",
+		Short: "Search X's Spaces by words",
+		Long: `Search X's Spaces by words, with X's own Space search: live, scheduled and ended
+Spaces whose title matches. It needs an x.com session (--cookies-from-browser,
+--cookies, or $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0). Keep one with
+'spacekeep download ID', or watch a topic with 'spacekeep watch add --search WORDS'.`,
+		Example: `  spacekeep search rust
+  spacekeep search --live "open source" --cookies-from-browser firefox
+  spacekeep search --upcoming --json ai | jq -r '.[].id'`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return FlagErrorf("search needs the words to search for")
 			}
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.Query = strings.Join(args, " ")
+			if runF != nil {
+				return runF(o)
+			}
+			return status(searchRun(o))
+		},
 	}
-	if len(pos) == 0 || *live && *upcoming {
-		fs.Usage()
-		return exitUsage
-	}
+	f := cmd.Flags()
+	f.BoolVar(&o.Live, "live", false, "only live Spaces")
+	f.BoolVar(&o.Upcoming, "upcoming", false, "only scheduled Spaces")
+	f.BoolVar(&o.JSON, "json", false, "print a JSON array (the style of library list --json)")
+	f.StringVar(&o.CookiesFromBrowser, "cookies-from-browser", "", "take the x.com session from `BROWSER[:PROFILE]`")
+	f.StringVar(&o.Cookies, "cookies", "", "Netscape cookies.txt `FILE` (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0)")
+	cmd.MarkFlagsMutuallyExclusive("live", "upcoming")
+	cmd.MarkFlagsMutuallyExclusive("cookies", "cookies-from-browser")
+	return cmd
+}
+
+// searchRun asks X and prints what it found.
+func searchRun(o *SearchOptions) int {
+	env := o.Env
 	filter := protocol.SearchAll
-	if *live {
+	if o.Live {
 		filter = protocol.SearchLive
-	} else if *upcoming {
+	} else if o.Upcoming {
 		filter = protocol.SearchUpcoming
 	}
-	c, err := loadCookies(env, *cookies)
+	c, err := sessionFrom(env, o.Cookies, o.CookiesFromBrowser)
 	if err != nil {
 		return fail(env, err)
 	}
-	log, closeLog, _ := openLogTo(env, env.Stderr, "warn", "search")
+	log, closeLog, secret := openLogWith(env, logging.Options{Console: env.Stderr, ConsoleLevel: "warn", ConsoleWords: true}, "search", env.Stderr)
 	defer closeLog()
-	found, err := searcher(env, log)(env.Ctx, protocol.SpacesSearch{Query: strings.Join(pos, " "), Filter: filter, Cookies: c})
+	secret(c.AuthToken)
+	secret(c.CT0)
+	found, err := searcher(env, log)(env.Ctx, protocol.SpacesSearch{Query: o.Query, Filter: filter, Cookies: c})
 	if err != nil {
 		return fail(env, err)
 	}
-	if *asJSON {
+	if o.JSON {
 		printJSON(env.Stdout, found)
 		return exitOK
 	}
@@ -87,7 +109,7 @@ func runSearch(env *Env, args []string) int {
 		if f.State == protocol.StatusLive {
 			n = fmt.Sprint(f.Listeners)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t@%s\t%s\t%s\n", f.ID, f.State, oneLine(f.Title), oneLine(f.Host), n, startOf(f))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t@%s\t%s\t%s\n", oneLine(f.ID), oneLine(f.State), oneLine(f.Title), oneLine(f.Host), n, startOf(f))
 	}
 	tw.Flush()
 	return exitOK

@@ -10,48 +10,53 @@ import (
 
 	kservice "github.com/kardianos/service"
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 
 	"github.com/spacekeep/spacekeep/host/service"
 )
 
-func serviceUsage(env *Env) {
-	fmt.Fprintln(env.Stderr, `Usage: spacekeep service install|uninstall|start|stop|status|run
-
-The background service owns the downloads, so closing the browser stops
-nothing: the host the browser starts then only relays to it.
-
-  install    install it for your user (systemd user unit, launchd agent) and start it
-  uninstall  stop it and remove it
-  start      start it
-  stop       stop it (running downloads stop; they resume when started again)
-  status     say whether it is installed and running, and where its socket is
-  run        run it in the foreground (what the unit starts)`)
+// NewCmdService is `spacekeep service` and its actions.
+func NewCmdService(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "service <command>",
+		Short: "The optional background service: install, uninstall, start, stop, status, run",
+		Long: `The background service owns the downloads, so closing the browser stops nothing: the
+spacekeep the browser starts then only relays to it. It also watches the hosts on the
+watch list. It runs as your user (a systemd user unit, a launchd agent).`,
+		Example: `  spacekeep service install
+  spacekeep service status`,
+	}
+	groupOf(cmd)
+	actions := []struct{ name, short, example string }{
+		{"install", "Install it for your user (systemd user unit, launchd agent) and start it", "  spacekeep service install"},
+		{"uninstall", "Stop it and remove it", "  spacekeep service uninstall"},
+		{"start", "Start it", "  spacekeep service start"},
+		{"stop", "Stop it (running downloads stop; they resume when started again)", "  spacekeep service stop"},
+		{"status", "Say whether it is installed and running, and where its socket is", "  spacekeep service status"},
+		{"run", "Run it in the foreground (what the unit starts)", "  spacekeep service run"},
+	}
+	for _, a := range actions {
+		cmd.AddCommand(&cobra.Command{
+			Use: a.name, Short: a.short, Long: a.short + ".", Example: a.example, Args: noArgs,
+			RunE: func(*cobra.Command, []string) error { return status(serviceAction(env, a.name)) },
+		})
+	}
+	return cmd
 }
 
-func runService(env *Env, args []string) int {
-	if len(args) != 1 {
-		serviceUsage(env)
-		return exitUsage
-	}
+func serviceAction(env *Env, action string) int {
 	sock, err := service.SocketFrom(env.Getenv)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "spacekeep service: %v\n", err)
 		return exitError
 	}
-	switch args[0] {
-	case "-h", "--help", "help":
-		serviceUsage(env)
-		return exitOK
+	switch action {
 	case "run":
 		return serviceRun(env, sock)
 	case "status":
 		return serviceStatus(env, sock)
-	case "install", "uninstall", "start", "stop":
-		return serviceControl(env, args[0])
 	}
-	fmt.Fprintf(env.Stderr, "spacekeep service: unknown action %q\n\n", args[0])
-	serviceUsage(env)
-	return exitUsage
+	return serviceControl(env, action)
 }
 
 // serviceUnsupported says why no service manager can run the service for

@@ -130,7 +130,7 @@ func TestServiceRunStatusAndRelay(t *testing.T) {
 
 func TestServiceUsage(t *testing.T) {
 	serviceTestEnv(t)
-	if code, _, errs := runCmd(context.Background(), nil, "service"); code != exitUsage || !strings.Contains(errs, "install|uninstall|start|stop|status|run") {
+	if code, _, errs := runCmd(context.Background(), nil, "service"); code != exitUsage || !strings.Contains(errs, "spacekeep service [command]") {
 		t.Fatalf("no action: %d %s", code, errs)
 	}
 	if code, _, _ := runCmd(context.Background(), nil, "service", "bogus"); code != exitUsage {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -12,51 +11,34 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
 
 	"github.com/spacekeep/spacekeep/host/job"
+	"github.com/spacekeep/spacekeep/host/logging"
 	"github.com/spacekeep/spacekeep/host/nmhost"
 	"github.com/spacekeep/spacekeep/host/watch"
 	"github.com/spacekeep/spacekeep/host/watcher"
 	"github.com/spacekeep/spacekeep/protocol"
 )
 
-func watchUsage(env *Env) {
-	fmt.Fprintln(env.Stderr, `Usage: spacekeep watch <command>
-
-  add @handle…        watch these hosts (resolved to user ids when a session is at hand)
-  add --search WORDS [--min-listeners N] [--max-parallel N]
-                      watch a topic: record live Spaces X's Space search finds for
-                      WORDS (searched every 5 minutes; default at most 2 at once)
-  remove @handle…     stop watching them (remove --search WORDS: the topic)
-  list [--json]       the watched hosts
-  status [--json]     what the watcher does now (the service's, when it runs)
-  run [-o DIR] [--interval D] [--cookies FILE]
-                      watch in the foreground and record into DIR (default: the
-                      settings' folder) until Ctrl-C; the session comes from
-                      --cookies or $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0`)
-}
-
-func runWatch(env *Env, args []string) int {
-	if len(args) == 0 {
-		watchUsage(env)
-		return exitUsage
+// NewCmdWatch is `spacekeep watch` and its subcommands.
+func NewCmdWatch(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "watch <command>",
+		Short: "Watch hosts and record their Spaces from the first second",
+		Long: `Keep a list of hosts (and topics) to watch. Whoever watches (the background service,
+else the browser's spacekeep while the browser is open, or 'spacekeep watch run' in a
+terminal) looks at X every 30 s and records each Space of a watched host from its start;
+a topic is X's Space search for its words, every 5 minutes, its live Spaces recorded.`,
+		Example: `  spacekeep watch add @alice @bob
+  spacekeep watch add --search "rust lang" --min-listeners 50
+  spacekeep watch list
+  spacekeep watch run -o ~/Spaces --cookies-from-browser firefox`,
 	}
-	switch args[0] {
-	case "add", "remove":
-		return watchEdit(env, args[0], args[1:])
-	case "list":
-		return watchList(env, args[1:])
-	case "status":
-		return watchStatus(env, args[1:])
-	case "run":
-		return watchRun(env, args[1:])
-	case "-h", "--help", "help":
-		watchUsage(env)
-		return exitOK
-	}
-	fmt.Fprintf(env.Stderr, "spacekeep watch: unknown command %q\n\n", args[0])
-	watchUsage(env)
-	return exitUsage
+	groupOf(cmd)
+	cmd.AddCommand(NewCmdWatchEdit(env, "add", nil), NewCmdWatchEdit(env, "remove", nil), NewCmdWatchList(env, nil),
+		NewCmdWatchStatus(env, nil), NewCmdWatchRun(env, nil))
+	return cmd
 }
 
 // newKeeper returns a watcher over d (nil for commands that only edit the list).
@@ -88,39 +70,75 @@ func watchDir(env *Env) string {
 	return ""
 }
 
-func watchEdit(env *Env, verb string, args []string) int {
-	fs := flag.NewFlagSet("spacekeep watch "+verb, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	cookies := fs.String("cookies", "", "Netscape cookies.txt `file` (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0), to resolve handles now")
-	search := fs.String("search", "", "a topic instead of hosts: X's Space search `words`")
-	minListeners := fs.Int("min-listeners", 0, "with --search: only live Spaces with at least `N` listeners")
-	maxParallel := fs.Int("max-parallel", 0, "with --search: at most `N` of the topic's Spaces recorded at once (default 2)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+// WatchEditOptions is `watch add` or `watch remove`.
+type WatchEditOptions struct {
+	Env                         *Env
+	Verb                        string // add or remove
+	Hosts                       []string
+	Cookies, CookiesFromBrowser string
+	// Search is a topic instead of hosts: X's Space search for its words.
+	Search                    string
+	MinListeners, MaxParallel int
+}
+
+// NewCmdWatchEdit is `spacekeep watch add` (verb "add") or `watch remove`.
+func NewCmdWatchEdit(env *Env, verb string, runF func(*WatchEditOptions) error) *cobra.Command {
+	o := &WatchEditOptions{Env: env, Verb: verb}
+	cmd := &cobra.Command{
+		Use:     verb + " [flags] <@handle or user id>... | --search WORDS",
+		Short:   map[string]string{"add": "Watch these hosts, or a topic", "remove": "Stop watching these hosts, or a topic"}[verb],
+		Example: fmt.Sprintf("  spacekeep watch %s @alice\n  spacekeep watch %s @alice 783214\n  spacekeep watch %s --search \"rust lang\"", verb, verb, verb),
+		Args: func(c *cobra.Command, args []string) error {
+			switch {
+			case o.Search != "" && len(args) > 0:
+				return FlagErrorf("%s takes hosts or --search, not both", c.CommandPath())
+			case o.Search == "" && len(args) == 0:
+				return FlagErrorf("%s needs at least one @handle (or --search WORDS)", c.CommandPath())
+			case o.Search == "" && (c.Flags().Changed("min-listeners") || c.Flags().Changed("max-parallel")):
+				return FlagErrorf("--min-listeners and --max-parallel go with --search")
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.Hosts = args
+			if runF != nil {
+				return runF(o)
+			}
+			return status(watchEdit(o))
+		},
 	}
-	if *search != "" {
+	if verb == "add" {
+		cmd.Long = "Add hosts to the watch list. A handle is resolved to X's user id when a session is at hand (--cookies-from-browser, --cookies or the environment), else by the watcher later."
+		cmd.Flags().StringVar(&o.CookiesFromBrowser, "cookies-from-browser", "", "take the x.com session from `BROWSER[:PROFILE]` to resolve handles now")
+		cmd.Flags().StringVar(&o.Cookies, "cookies", "", "Netscape cookies.txt `FILE` (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0), to resolve handles now")
+		cmd.Flags().StringVar(&o.Search, "search", "", "a topic instead of hosts: X's Space search `WORDS` (searched every 5 minutes)")
+		cmd.Flags().IntVar(&o.MinListeners, "min-listeners", 0, "with --search: only live Spaces with at least `N` listeners")
+		cmd.Flags().IntVar(&o.MaxParallel, "max-parallel", 0, "with --search: at most `N` of the topic's Spaces recorded at once (default 2)")
+	} else {
+		cmd.Long = "Remove hosts (or, with --search, a topic) from the watch list; recordings already running go on."
+		cmd.Flags().StringVar(&o.Search, "search", "", "the topic to stop watching: its search `WORDS`")
+	}
+	return cmd
+}
+
+func watchEdit(o *WatchEditOptions) int {
+	env, verb := o.Env, o.Verb
+	if o.Search != "" {
 		k, _ := newKeeper(env, nil, zerolog.Nop(), nil, "cli", "", 0)
-		return watchTopicEdit(env, k, verb, protocol.WatchRef{Search: *search, MinListeners: *minListeners, MaxParallel: *maxParallel})
+		return watchTopicEdit(env, k, verb, protocol.WatchRef{Search: o.Search, MinListeners: o.MinListeners, MaxParallel: o.MaxParallel})
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprintf(env.Stderr, "Usage: spacekeep watch %s @handle…\n", verb)
-		return exitUsage
-	}
-	log, closeLog, secret := openLogTo(env, env.Stderr, "warn", "watch")
+	log, closeLog, secret := openLogTo(env, nil, "", "watch", nil)
 	defer closeLog()
 	k, _ := newKeeper(env, nil, log, secret, "cli", "", 0)
 	if verb == "add" {
-		if c, err := loadCookies(env, *cookies); err == nil {
+		if c, err := sessionFrom(env, o.Cookies, o.CookiesFromBrowser); err == nil && c.AuthToken != "" {
 			k.SetSession(c)
-		} else if *cookies != "" {
+		} else if err != nil && (o.Cookies != "" || o.CookiesFromBrowser != "") {
 			return fail(env, err)
 		}
 	}
 	code := exitOK
-	for _, a := range fs.Args() {
+	for _, a := range o.Hosts {
 		ref := protocol.WatchRef{Handle: a}
 		if isDigits(a) {
 			ref = protocol.WatchRef{ID: a}
@@ -135,7 +153,7 @@ func watchEdit(env *Env, verb string, args []string) int {
 			list, err = k.Remove(ref)
 		}
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "spacekeep: %s: %s\n", a, oneLine(protocol.AsError(err).Error()))
+			fmt.Fprintf(env.Stderr, "spacekeep: %s: %s\n", oneLine(a), oneLine(protocol.AsError(err).Error()))
 			code = protocol.ExitCode(err)
 			continue
 		}
@@ -145,7 +163,7 @@ func watchEdit(env *Env, verb string, args []string) int {
 			}
 		}
 		if verb == "remove" {
-			fmt.Fprintf(env.Stdout, "no longer watching %s\n", a)
+			fmt.Fprintf(env.Stdout, "no longer watching %s\n", oneLine(a))
 		}
 	}
 	return code
@@ -158,12 +176,13 @@ func isDigits(s string) bool {
 // liveHost names a host that went live: its handle, else its id.
 func liveHost(handle, id string) string {
 	if handle != "" {
-		return "@" + handle
+		return "@" + oneLine(handle)
 	}
-	return id
+	return oneLine(id)
 }
 
 func describeHost(h protocol.WatchedHost) string {
+	h.Handle, h.ID = oneLine(h.Handle), oneLine(h.ID)
 	switch {
 	case h.Handle != "" && h.ID != "":
 		return "@" + h.Handle + " (" + h.ID + ")"
@@ -173,22 +192,40 @@ func describeHost(h protocol.WatchedHost) string {
 	return h.ID
 }
 
-func watchList(env *Env, args []string) int {
-	fs := flag.NewFlagSet("spacekeep watch list", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	asJSON := fs.Bool("json", false, "print a JSON array")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+// WatchListOptions is `watch list`.
+type WatchListOptions struct {
+	Env  *Env
+	JSON bool
+}
+
+// NewCmdWatchList is `spacekeep watch list`.
+func NewCmdWatchList(env *Env, runF func(*WatchListOptions) error) *cobra.Command {
+	o := &WatchListOptions{Env: env}
+	cmd := &cobra.Command{
+		Use:     "list [flags]",
+		Short:   "The watched hosts",
+		Long:    "List the watched hosts: @handle and X's user id (when known).",
+		Example: "  spacekeep watch list\n  spacekeep watch list --json",
+		Args:    noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			return status(watchList(o))
+		},
 	}
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print a JSON array")
+	return cmd
+}
+
+func watchList(o *WatchListOptions) int {
+	env := o.Env
 	k, _ := newKeeper(env, nil, zerolog.Nop(), nil, "cli", "", 0)
 	list, err := k.List()
 	if err != nil {
 		return fail(env, err)
 	}
-	if *asJSON {
+	if o.JSON {
 		jsonLine(env.Stdout, list)
 		return exitOK
 	}
@@ -201,18 +238,36 @@ func watchList(env *Env, args []string) int {
 	return exitOK
 }
 
+// WatchStatusOptions is `watch status`.
+type WatchStatusOptions struct {
+	Env  *Env
+	JSON bool
+}
+
+// NewCmdWatchStatus is `spacekeep watch status`.
+func NewCmdWatchStatus(env *Env, runF func(*WatchStatusOptions) error) *cobra.Command {
+	o := &WatchStatusOptions{Env: env}
+	cmd := &cobra.Command{
+		Use:     "status [flags]",
+		Short:   "What the watcher does now",
+		Long:    "Say who watches (the background service, the browser's spacekeep) and what: the hosts, the session, the last look, the recordings running.",
+		Example: "  spacekeep watch status\n  spacekeep watch status --json",
+		Args:    noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			return status(watchStatus(o))
+		},
+	}
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the status as JSON")
+	return cmd
+}
+
 // watchStatus asks the background service's watcher when the service
 // answers; else it says who watches and what is on the list.
-func watchStatus(env *Env, args []string) int {
-	fs := flag.NewFlagSet("spacekeep watch status", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	asJSON := fs.Bool("json", false, "print the status as JSON")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
+func watchStatus(o *WatchStatusOptions) int {
+	env := o.Env
 	var st protocol.WatchStatus
 	if conn, _, _ := dialService(env); conn != nil {
 		got, err := askService(conn, protocol.TypeWatchStatus)
@@ -231,7 +286,7 @@ func watchStatus(env *Env, args []string) int {
 		st.State = protocol.WatchOff
 		st.Message = "No background service runs: the browser's spacekeep watches while the browser is open (or run: spacekeep watch run)."
 	}
-	if *asJSON {
+	if o.JSON {
 		jsonLine(env.Stdout, st)
 		return exitOK
 	}
@@ -246,7 +301,7 @@ func printStatus(env *Env, st protocol.WatchStatus) {
 	}
 	fmt.Fprintf(env.Stdout, "watcher: %s%s\n", st.State, where)
 	if st.Message != "" {
-		fmt.Fprintf(env.Stdout, "  %s\n", st.Message)
+		fmt.Fprintf(env.Stdout, "  %s\n", oneLine(st.Message))
 	}
 	fmt.Fprintf(env.Stdout, "hosts: %d", st.Hosts)
 	if st.Pending > 0 {
@@ -260,7 +315,7 @@ func printStatus(env *Env, st protocol.WatchStatus) {
 		fmt.Fprintf(env.Stdout, "last look: %s\n", time.UnixMilli(st.Last).Local().Format("15:04:05"))
 	}
 	for _, r := range st.Recording {
-		fmt.Fprintf(env.Stdout, "recording: %s: %s (job %s)\n", liveHost(r.Space.HostHandle, r.Space.HostID), r.Space.Title, r.Job)
+		fmt.Fprintf(env.Stdout, "recording: %s: %s (job %s)\n", liveHost(r.Space.HostHandle, r.Space.HostID), oneLine(r.Space.Title), r.Job)
 	}
 }
 
@@ -298,52 +353,84 @@ func askService(conn net.Conn, typ string) (json.RawMessage, error) {
 	}
 }
 
+// WatchRunOptions is `watch run`.
+type WatchRunOptions struct {
+	Env                                 *Env
+	OutDir, Cookies, CookiesFromBrowser string
+	FFmpeg                              string
+	Interval                            time.Duration
+	Verbose                             bool
+}
+
+// NewCmdWatchRun is `spacekeep watch run`.
+func NewCmdWatchRun(env *Env, runF func(*WatchRunOptions) error) *cobra.Command {
+	o := &WatchRunOptions{Env: env}
+	cmd := &cobra.Command{
+		Use:   "run [flags]",
+		Short: "Watch in this terminal and record until Ctrl-C",
+		Long: `Watch the hosts on the list from this terminal and record each of their Spaces from
+its start into the output folder, until Ctrl-C (which stops the recordings, keeping
+what they have). Watching needs an x.com session: --cookies-from-browser, --cookies,
+or $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0.`,
+		Example: `  spacekeep watch run --cookies-from-browser firefox
+  spacekeep watch run -o ~/Spaces --interval 1m --cookies cookies.txt`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if runF != nil {
+				return runF(o)
+			}
+			return status(watchRun(o))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.OutDir, "output", "o", "", "output `folder` (default: the settings' folder)")
+	f.DurationVar(&o.Interval, "interval", 30*time.Second, "time between two looks at X (at least 5s)")
+	f.StringVar(&o.CookiesFromBrowser, "cookies-from-browser", "", "take the x.com session from `BROWSER[:PROFILE]`")
+	f.StringVar(&o.Cookies, "cookies", "", "Netscape cookies.txt `FILE` with your x.com auth_token and ct0")
+	f.StringVar(&o.FFmpeg, "ffmpeg", "", "ffmpeg `path` (default: the one on PATH)")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "show log lines on stderr (the log file has them anyway)")
+	cmd.MarkFlagsMutuallyExclusive("cookies", "cookies-from-browser")
+	return cmd
+}
+
 // watchRun watches in the foreground. Ctrl-C stops the recordings it
 // started (each keeps what was recorded, as download does) and exits.
-func watchRun(env *Env, args []string) int {
-	fs := flag.NewFlagSet("spacekeep watch run", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	out := fs.String("o", "", "output `folder` (default: the settings' folder)")
-	interval := fs.Duration("interval", 30*time.Second, "time between two looks (at least 5s)")
-	cookies := fs.String("cookies", "", "Netscape cookies.txt `file` with your x.com auth_token and ct0 (else $SPACEKEEP_AUTH_TOKEN and $SPACEKEEP_CT0)")
-	ffmpeg := fs.String("ffmpeg", "", "ffmpeg `path` (default: the one on PATH)")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "spacekeep watch run takes no arguments (add hosts with: spacekeep watch add @handle)\n")
-		return exitUsage
-	}
-	c, err := loadCookies(env, *cookies)
+func watchRun(o *WatchRunOptions) int {
+	env := o.Env
+	c, err := sessionFrom(env, o.Cookies, o.CookiesFromBrowser)
 	if err != nil {
 		return fail(env, err)
 	}
 	if c.AuthToken == "" {
 		// Downloads may go as a guest; asking who is live needs a session.
 		return fail(env, protocol.Errorf(protocol.CodeAuth,
-			"No x.com session: watching needs one. Pass --cookies cookies.txt or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0."))
+			"No x.com session: watching needs one. Pass --cookies-from-browser BROWSER or --cookies cookies.txt, or set SPACEKEEP_AUTH_TOKEN and SPACEKEEP_CT0."))
+	}
+	if o.Interval < watch.MinInterval {
+		fmt.Fprintf(env.Stderr, "--interval %s is below the least X allows without rate limits: looking every %s.\n", o.Interval, watch.MinInterval)
+		o.Interval = watch.MinInterval
 	}
 	dir := ""
-	if *out != "" {
-		if dir, err = filepath.Abs(*out); err != nil {
-			return fail(env, protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q", *out))
+	if o.OutDir != "" {
+		if dir, err = filepath.Abs(o.OutDir); err != nil {
+			return fail(env, protocol.Errorf(protocol.CodeBadRequest, "bad output folder %q", o.OutDir))
 		}
 	}
-	consoleLevel := "info"
-	if env.Getenv("SPACEKEEP_LOG") != "" {
-		consoleLevel = ""
+	console := logging.Options{Console: env.Stderr, ConsoleLevel: "warn", ConsoleWords: true}
+	if o.Verbose || env.Getenv(logging.EnvLevel) != "" {
+		console = logging.Options{Console: env.Stderr}
+		if env.Getenv(logging.EnvLevel) == "" {
+			console.ConsoleLevel = "info"
+		}
 	}
-	log, closeLog, secret := openLogTo(env, env.Stderr, consoleLevel, "watch")
+	log, closeLog, secret := openLogWith(env, console, "watch", env.Stderr)
 	defer closeLog()
-	m, err := newEngine(env, engineConfig{Log: log, Secret: secret, FFmpeg: *ffmpeg, Owner: "spacekeep watch run"})
+	m, err := newEngine(env, engineConfig{Log: log, Secret: secret, FFmpeg: o.FFmpeg, Owner: "spacekeep watch run"})
 	if err != nil {
 		return fail(env, err)
 	}
 	defer m.Close()
-	k, _ := newKeeper(env, m, log, secret, "cli", dir, *interval)
+	k, _ := newKeeper(env, m, log, secret, "cli", dir, o.Interval)
 	if err := k.SetSession(c); err != nil {
 		return fail(env, err)
 	}
@@ -365,7 +452,7 @@ func watchRun(env *Env, args []string) int {
 		}
 		delete(jobs, ev.Job)
 		if ev.Type == protocol.TypeJobDone {
-			printed <- "saved " + ev.Path
+			printed <- "saved " + clean(ev.Path)
 		} else {
 			printed <- "failed: " + oneLine(cliMessage(ev, false))
 		}
@@ -379,7 +466,7 @@ func watchRun(env *Env, args []string) int {
 			wg.Add(1)
 		}
 		mu.Unlock()
-		printed <- fmt.Sprintf("recording %s: %s (job %s)", liveHost(ev.Space.HostHandle, ev.Space.HostID), ev.Space.Title, ev.Job)
+		printed <- fmt.Sprintf("recording %s: %s (job %s)", liveHost(ev.Space.HostHandle, ev.Space.HostID), oneLine(ev.Space.Title), ev.Job)
 	})
 	defer unsubLive()
 	printerDone := make(chan struct{})
@@ -390,7 +477,8 @@ func watchRun(env *Env, args []string) int {
 		}
 	}()
 	list, _ := k.List()
-	log.Info().Int("hosts", len(list)).Dur("interval", *interval).Msg("watching; Ctrl-C stops")
+	log.Info().Int("hosts", len(list)).Dur("interval", o.Interval).Msg("watching")
+	fmt.Fprintf(env.Stderr, "Watching %s, looking every %s. Ctrl-C stops (recordings keep what they have).\n", plural(len(list), "host"), o.Interval)
 	stopBeacon := announceWatch(env, k, log)
 	k.Run(env.Ctx)
 	stopBeacon()

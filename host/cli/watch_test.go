@@ -155,3 +155,24 @@ func TestWatchEditErrors(t *testing.T) {
 		t.Fatalf("run without a session: %d %s", code, e)
 	}
 }
+
+// A --interval below the least the watcher allows is raised, and watch
+// run says so once, in words.
+func TestWatchRunSaysRaisedInterval(t *testing.T) {
+	serviceTestEnv(t)
+	x := startFake(t)
+	useFakeSession(t, x)
+	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	code, _, errs := runCmd(ctx, nil, "watch", "run", "-o", t.TempDir(), "--interval", "1s")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(errs, "--interval 1s is below"); n != 1 || !strings.Contains(errs, "looking every 5s") {
+		t.Errorf("said %d times:\n%s", n, errs)
+	}
+	if strings.Contains(errs, "interval=") || strings.Contains(errs, "INF") {
+		t.Errorf("log lines on stderr:\n%s", errs)
+	}
+}

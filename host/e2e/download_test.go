@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -104,7 +105,7 @@ func TestDownloadPrintsThePathLast(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The summary line says who spoke and that captions were kept.
-	if !strings.Contains(stderr, "of audio (") || !strings.Contains(stderr, ") · 3 speakers · captions\n") {
+	if !regexp.MustCompile(`(?m)^Saved 1:00 of audio · \d+\.\d MB · 3 speakers · captions · in `).MatchString(stderr) {
 		t.Errorf("summary line:\n%s", stderr)
 	}
 	// The logs went to the log file, which never holds the cookies either.
@@ -303,8 +304,9 @@ func TestRateLimitWaitIsShown(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "WRN") || !strings.Contains(stderr, "rate-limiting this account: waiting") {
-		t.Errorf("stderr does not tell of the rate limit:\n%s", stderr)
+	// In words: no time, level or fields (those are the log's, and -v's).
+	if !regexp.MustCompile(`(?m)^X is rate-limiting this account: waiting`).MatchString(stderr) || strings.Contains(stderr, "WRN") {
+		t.Errorf("stderr does not tell of the rate limit in words:\n%s", stderr)
 	}
 	if lines := strings.Split(strings.TrimSpace(stdout), "\n"); len(lines) != 1 || !strings.HasSuffix(lines[0], ".m4a") {
 		t.Errorf("stdout holds more than the path: %q", stdout)

@@ -16,7 +16,7 @@ func TestSecondDownloadFindsTheSpaceKept(t *testing.T) {
 	first := f.start("download", "-o", f.out, fakex.DemoID)
 	f.waitChunks(first, 20)
 	second := f.start("download", "-o", f.out, fakex.DemoID)
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(second.e.String(), "waiting for it"); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(second.e.String(), "to finish this Space"); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the second download does not wait for the first; stderr:\n%s", second.e.String())
 		}

@@ -37,7 +37,9 @@ func (r *runner) lockCache(ctx context.Context) (release func(), waited bool, er
 	if r.m.cfg.WaitForCache {
 		l, err = cachelock.Acquire(ctx, path, who, lockPoll, func(other string) {
 			waited = true
-			r.log.Warn().Msgf("This Space is being downloaded by %s: waiting for it to finish, then resuming from its chunks", orUnknown(other))
+			r.log.Info().Msgf("This Space is being downloaded by %s: waiting for it to finish, then resuming from its chunks", orUnknown(other))
+			r.progress(protocol.Event{Stage: protocol.StageQueued,
+				Message: fmt.Sprintf("Waiting for %s to finish this Space…", orUnknown(other))})
 		})
 	} else {
 		l, err = cachelock.TryAcquire(path, who)

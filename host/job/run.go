@@ -377,7 +377,7 @@ func (r *runner) output(opt protocol.Options, sp *xapi.Space) (dir, name string,
 // fetchEvent turns the fetcher's progress into an event, with an ETA.
 func fetchEvent(p hls.Progress) protocol.Event {
 	ev := protocol.Event{Stage: protocol.StageFetching, ChunksDone: p.Done, ChunksTotal: p.Total,
-		Bytes: p.Bytes, Speed: p.Speed, Connections: p.Conns}
+		Bytes: p.Bytes, Speed: p.Speed, Connections: p.Conns, Resumed: p.Resumed}
 	if p.Speed > 0 && p.Done > 0 && p.Done < p.Total {
 		avg := float64(p.Bytes) / float64(p.Done)
 		ev.ETA = avg * float64(p.Total-p.Done) / p.Speed

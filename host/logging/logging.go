@@ -5,6 +5,7 @@
 package logging
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,10 @@ type Options struct {
 	// "warn", so that a command shows what goes wrong and the file keeps
 	// the rest); empty means Level.
 	ConsoleLevel string
+	// ConsoleWords makes the console show each line's message alone, in
+	// words (with its error, if any): no time, level or fields. A command
+	// line shows its warnings so; -v shows the log lines themselves.
+	ConsoleWords bool
 	// Redactor filters every sink. Pass the one the job engine adds the
 	// cookie values to; nil makes a private one (no secrets can be added).
 	Redactor *Redactor
@@ -70,6 +75,9 @@ func New(opts Options) (zerolog.Logger, io.Closer, error) {
 			NoColor:    !isTerminal(opts.Console),
 			TimeFormat: "15:04:05",
 		}}
+		if opts.ConsoleWords {
+			console = zerolog.LevelWriterAdapter{Writer: words{opts.Console}}
+		}
 		if opts.ConsoleLevel != "" {
 			cl, err := ParseLevel(opts.ConsoleLevel)
 			if err == nil {
@@ -156,4 +164,25 @@ func rotate(path string) error {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// words writes a JSON log line as its message in words: "message: error".
+type words struct{ out io.Writer }
+
+func (w words) Write(p []byte) (int, error) {
+	var line struct {
+		Message string `json:"message"`
+		Error   string `json:"error"`
+	}
+	if json.Unmarshal(p, &line) != nil || line.Message == "" {
+		return len(p), nil
+	}
+	s := line.Message
+	if line.Error != "" {
+		s += ": " + line.Error
+	}
+	if _, err := io.WriteString(w.out, s+"\n"); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
