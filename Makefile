@@ -96,15 +96,15 @@ extension: npm
 # The release, from one commit, reproducibly: every file's time is the
 # commit's, -trimpath and an empty build id keep the build machine out of the
 # binaries. The version is the extension's (a release is tagged v<version>),
-# so the host and the extension of one release say the same. COMPLETIONS=1
-# puts the shell completions (`spacekeep completion bash|zsh|fish`) in the
-# .deb and .rpm. The checks: host/cmd/mkdist's tests and test-dist-install.
+# so the host and the extension of one release say the same. The .deb and
+# .rpm carry the shell completions (`spacekeep completion bash|zsh|fish`;
+# COMPLETIONS=0 leaves them out). The checks: host/cmd/mkdist's tests and test-dist-install.
 DIST            ?= dist
 DIST_VERSION    ?= $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' $(EXT)/manifest.json)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct)
 DIST_PLATFORMS  := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 DIST_BIN        := $(DIST)/.bin
-COMPLETIONS     ?= 0
+COMPLETIONS     ?= 1
 dist:
 	rm -rf $(DIST) && mkdir -p $(DIST_BIN)
 	@set -e; for p in $(DIST_PLATFORMS); do os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \

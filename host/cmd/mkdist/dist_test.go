@@ -172,6 +172,9 @@ func TestDist(t *testing.T) {
 			}
 			files := debFiles(string(out))
 			want := map[string]string{"/usr/bin/spacekeep": "-rwxr-xr-x", "/usr/share/doc/spacekeep/copyright": "-rw-r--r--"}
+			for _, cf := range completionFiles {
+				want[cf.deb] = "-rw-r--r--"
+			}
 			for _, d := range installer.SystemDirs {
 				want[d.Dir+"/"+installer.ManifestName] = "-rw-r--r--"
 			}
