@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -87,4 +88,35 @@ func ReadError(err error) *protocol.Error {
 		return protocol.Errorf(protocol.CodeDisk, "%w", err)
 	}
 	return protocol.NewError(protocol.CodeDisk, err)
+}
+
+// loadList reads the list under key in the JSON file dir/name (a missing
+// file is an empty list), keeping the entries keep accepts, cleaned; what
+// names the file in errors. A file that does not parse is left as it is.
+func loadList[T any](dir, name, what, key string, keep func(T) (T, bool)) ([]T, error) {
+	Tighten(dir, name)
+	p := filepath.Join(dir, name)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return []T{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	var f map[string]json.RawMessage
+	var list []T
+	err = json.Unmarshal(data, &f)
+	if err == nil && f[key] != nil {
+		err = json.Unmarshal(f[key], &list)
+	}
+	if err != nil {
+		return nil, &DamagedError{What: what, Path: p, Err: err}
+	}
+	out := make([]T, 0, len(list))
+	for _, v := range list {
+		if c, ok := keep(v); ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

@@ -1,12 +1,6 @@
 package settings
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spacekeep/spacekeep/protocol"
@@ -43,27 +37,10 @@ func CleanTopic(t protocol.WatchedTopic) (protocol.WatchedTopic, error) {
 
 // LoadTopics reads the watched topics stored in dir; a missing file is none.
 func LoadTopics(dir string) ([]protocol.WatchedTopic, error) {
-	Tighten(dir, topicsFile)
-	data, err := os.ReadFile(filepath.Join(dir, topicsFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return []protocol.WatchedTopic{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the watched topics: %w", err)
-	}
-	var f struct {
-		Topics []protocol.WatchedTopic `json:"topics"`
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, &DamagedError{What: "the watched topics", Path: filepath.Join(dir, topicsFile), Err: err}
-	}
-	out := make([]protocol.WatchedTopic, 0, len(f.Topics))
-	for _, t := range f.Topics {
-		if c, err := CleanTopic(t); err == nil {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return loadList(dir, topicsFile, "the watched topics", "topics", func(t protocol.WatchedTopic) (protocol.WatchedTopic, bool) {
+		c, err := CleanTopic(t)
+		return c, err == nil
+	})
 }
 
 // SaveTopics writes the watched topics to dir atomically.

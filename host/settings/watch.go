@@ -1,12 +1,6 @@
 package settings
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spacekeep/spacekeep/host/xapi"
@@ -22,27 +16,9 @@ const MaxWatched = 1000
 
 // LoadWatch reads the watch list stored in dir; a missing file is an empty list.
 func LoadWatch(dir string) ([]protocol.WatchedHost, error) {
-	Tighten(dir, watchFile)
-	data, err := os.ReadFile(filepath.Join(dir, watchFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return []protocol.WatchedHost{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the watch list: %w", err)
-	}
-	var f struct {
-		Hosts []protocol.WatchedHost `json:"hosts"`
-	}
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, &DamagedError{What: "the watch list", Path: filepath.Join(dir, watchFile), Err: err}
-	}
-	out := make([]protocol.WatchedHost, 0, len(f.Hosts))
-	for _, h := range f.Hosts {
-		if (h.ID == "" || xapi.ValidUserID(h.ID)) && (h.Handle == "" || xapi.ValidHandle(h.Handle)) && h.ID+h.Handle != "" {
-			out = append(out, h)
-		}
-	}
-	return out, nil
+	return loadList(dir, watchFile, "the watch list", "hosts", func(h protocol.WatchedHost) (protocol.WatchedHost, bool) {
+		return h, (h.ID == "" || xapi.ValidUserID(h.ID)) && (h.Handle == "" || xapi.ValidHandle(h.Handle)) && h.ID+h.Handle != ""
+	})
 }
 
 // SaveWatch writes the watch list to dir atomically.
