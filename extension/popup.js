@@ -4,7 +4,7 @@ import { api } from './lib/api.js';
 import { t, localize } from './lib/i18n.js';
 import { UiClient } from './lib/uiclient.js';
 import { describeError, INSTALL_COMMAND } from './lib/errors.js';
-import { versionAdvice } from './lib/install.js';
+import { versionAdvice, ffmpegWarning } from './lib/install.js';
 import { showWatchButton, showWatchBanner } from './lib/watch.js';
 import { mountFind } from './popup-find.js';
 import { formatBytes, formatSpeed, formatDuration, formatWhen, spaceStatus, spaceLength } from './lib/format.js';
@@ -20,6 +20,8 @@ let tabId;
 let current = null; // the last inspect result
 /** @type {any} */
 let lastNative = null;
+/** @type {any} */
+let lastState = null; // the last state pushed, for the banner to follow the choice
 
 // ---------- which tab ----------
 
@@ -166,6 +168,7 @@ function renderCard(info, softError, guest) {
   // A Space with video: a camera mark, and the choice to keep its picture.
   $('space-video').hidden = !info.video;
   $('video-option').hidden = !info.video || Boolean(blocked);
+  if (lastState) renderNative(lastState); // the ffmpeg banner depends on the picture being offered
   $('download-error').hidden = true;
   showPanel('card');
   showWatchButton(ui, /** @type {HTMLButtonElement} */ ($('watch-host')), softError ? null : info);
@@ -173,11 +176,26 @@ function renderCard(info, softError, guest) {
 
 // ---------- actions ----------
 
+/** The format ticked in the popup. */
+function chosenFormat() {
+  return /** @type {HTMLInputElement | null} */ (document.querySelector('input[name=format]:checked'))?.value;
+}
+
+/** Whether the Space's picture is to be kept: offered and ticked. */
+function keepVideo() {
+  return !$('video-option').hidden && /** @type {HTMLInputElement} */ ($('keep-video')).checked;
+}
+
+// The missing-ffmpeg banner follows the choice (renderNative).
+for (const input of document.querySelectorAll('input[name=format], #keep-video')) {
+  input.addEventListener('change', () => { if (lastState) renderNative(lastState); });
+}
+
 $('download').addEventListener('click', async () => {
   const btn = /** @type {HTMLButtonElement} */ ($('download'));
   if (btn.disabled || tabId === undefined) return;
-  const format = /** @type {HTMLInputElement | null} */ (document.querySelector('input[name=format]:checked'))?.value;
-  const video = !$('video-option').hidden && /** @type {HTMLInputElement} */ ($('keep-video')).checked;
+  const format = chosenFormat();
+  const video = keepVideo();
   btn.disabled = true;
   btn.classList.add('busy');
   $('download-error').hidden = true;
@@ -366,6 +384,7 @@ function renderJobs(jobs) {
 
 /** @param {any} s */
 function renderNative(s) {
+  lastState = s;
   const st = $('host-status');
   const n = s.native;
   if (n.connected) {
@@ -400,8 +419,7 @@ function renderNative(s) {
     const a = /** @type {any} */ (versionAdvice(n.hello, api.runtime.getManifest().version));
     banner.textContent = t(a.update === 'host' ? 'versionUpdateHost' : 'versionUpdateExtension', [a.host, a.extension]);
     banner.hidden = false;
-  } else if (n.connected && n.hello && n.hello.ffmpeg === false && /** @type {HTMLInputElement | null} */ (document.querySelector('input[name=format]:checked'))?.value === 'mp3') {
-    // Only mp3 needs ffmpeg.
+  } else if (n.connected && ffmpegWarning(n.hello, chosenFormat(), keepVideo())) {
     banner.textContent = describeError('ffmpeg_missing').message;
     banner.hidden = false;
   } else {

@@ -37,6 +37,9 @@ const (
 	// X's Space search refused or answered in a shape spacekeep cannot
 	// read: not "no Spaces".
 	CodeSearchUnavailable Code = "search_unavailable"
+	// A file of spacekeep's settings folder (settings, watch list,
+	// topics) is there but cannot be understood; it is left as it is.
+	CodeDamagedFile Code = "damaged_file"
 )
 
 // Messages holds the default, actionable message for each code.
@@ -63,6 +66,7 @@ var Messages = map[Code]string{
 	CodeInternal:          "Something went wrong inside spacekeep. Please report it with the log file.",
 	CodeSearchUnavailable: "X's Space search is not available to spacekeep right now (X refused it or changed it); this does not mean there are no such Spaces. Look on x.com: the popup lists the Spaces any x.com page shows.",
 	CodeBusy:              "Another spacekeep (another browser, or the command line) is downloading this Space. Let it finish, or stop it, then start again: the download resumes where it stopped.",
+	CodeDamagedFile:       "A file of spacekeep's settings (the settings, the watch list or the topics) is damaged and cannot be read. spacekeep leaves it as it is: fix it, or move it away to start anew.",
 }
 
 // Error is an error with a stable code. Message is for people; it never holds secrets.
@@ -119,7 +123,7 @@ var Codes = []Code{
 	CodeLive, CodeVideoSpace, CodeRateLimited, CodeNetwork, CodeBadPlaylist,
 	CodeFFmpegMissing, CodeFFmpegFailed, CodeDisk, CodeCancelled, CodeBadRequest,
 	CodeUnknownType, CodeUnknownJob, CodeFrameTooLarge, CodeAPIChanged, CodeInternal,
-	CodeBusy, CodeSearchUnavailable,
+	CodeBusy, CodeSearchUnavailable, CodeDamagedFile,
 }
 
 // ExitCodes maps each code to the exit status of a CLI command that fails
@@ -148,6 +152,7 @@ var ExitCodes = map[Code]int{
 	CodeInternal:          1,
 	CodeBusy:              18,
 	CodeSearchUnavailable: 19,
+	CodeDamagedFile:       20,
 }
 
 // ExitCode returns the CLI exit status for err: 0 for nil, else the status

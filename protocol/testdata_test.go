@@ -73,6 +73,7 @@ var examples = map[string]struct {
 	"spaces.search.request.json":           {"request", func() any { return new(SpacesSearch) }},
 	"spaces.search.reply.json":             {"reply", func() any { return new(SpacesFound) }},
 	"spaces.search.unavailable.reply.json": {"reply", nil},
+	"watch.add.damaged.reply.json":         {"reply", nil},
 	"watch.add.topic.reply.json":           {"reply", func() any { return new(WatchList) }},
 	"page.spaces.request.json":             {"request", func() any { return new(PageSpacesQuery) }},
 	"page.spaces.reply.json":               {"reply", func() any { return new(PageSpaces) }},

@@ -7,7 +7,7 @@ export const HOST_CODES = [
   'auth_required', 'forbidden', 'not_found', 'not_replayable', 'not_started', 'live', 'video_space',
   'rate_limited', 'network', 'bad_playlist', 'ffmpeg_missing', 'ffmpeg_failed', 'disk', 'cancelled',
   'bad_request', 'unknown_type', 'unknown_job', 'frame_too_large', 'api_changed', 'internal', 'busy',
-  'search_unavailable',
+  'search_unavailable', 'damaged_file',
 ];
 
 /** Codes the extension raises itself. */
@@ -46,7 +46,11 @@ const ACTIONS = {
   cancelled: 'retry',
   busy: 'retry',
   search_unavailable: 'none',
+  damaged_file: 'none',
 };
+
+/** Codes whose host message is more use than our words: it names the file. */
+const HOST_WORDS = new Set(['damaged_file']);
 
 /**
  * @typedef {{code: string, title: string, message: string, action: 'login'|'install'|'retry'|'doctor'|'grant'|'none', command?: string}} ErrorView
@@ -54,18 +58,20 @@ const ACTIONS = {
 
 /**
  * Plain words for an error code. hostMessage is the host's own text, used
- * when the code is one this version does not know.
+ * when the code is one this version does not know, and for a code whose
+ * host words say more than ours (HOST_WORDS: which file is damaged).
  * @param {string} code @param {string} [hostMessage]
  * @returns {ErrorView}
  */
 export function describeError(code, hostMessage) {
   const known = HOST_CODES.includes(code) || EXT_CODES.includes(code);
   const key = known ? code : 'unknown';
+  const ours = known && !(HOST_WORDS.has(code) && hostMessage);
   /** @type {ErrorView} */
   const view = {
     code,
     title: t(`errTitle_${key}`),
-    message: known ? t(`err_${key}`) : (hostMessage || t('err_unknown')),
+    message: ours ? t(`err_${key}`) : (hostMessage || t('err_unknown')),
     action: ACTIONS[code] ?? 'none',
   };
   if (view.action === 'install') view.command = INSTALL_COMMAND;

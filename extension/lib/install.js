@@ -86,3 +86,15 @@ export function versionAdvice(hello, extVersion) {
   }
   return null;
 }
+
+/**
+ * Whether the popup warns that the host has no ffmpeg: the download chosen
+ * needs it. M4A audio is merged in Go; MP3 is encoded by ffmpeg, and a
+ * Space's picture (mp4, "Keep the picture") is muxed by it.
+ * @param {{ffmpeg?: boolean} | null | undefined} hello the host's hello
+ * @param {string | undefined} format the format chosen
+ * @param {boolean} video whether the picture is to be kept (offered and ticked)
+ */
+export function ffmpegWarning(hello, format, video) {
+  return hello?.ffmpeg === false && (format === 'mp3' || video);
+}

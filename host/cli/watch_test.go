@@ -176,3 +176,25 @@ func TestWatchRunSaysRaisedInterval(t *testing.T) {
 		t.Errorf("log lines on stderr:\n%s", errs)
 	}
 }
+
+// watch add over a damaged watch list leaves it as it is and exits with
+// damaged_file's status, naming the file: not disk's, which would send the
+// user looking for free space.
+func TestWatchAddOnADamagedListExitsDamagedFile(t *testing.T) {
+	serviceTestEnv(t)
+	path := filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "spacekeep", "watch.json")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	bad := []byte(`{"hosts": [{"handle": "bob"`)
+	if err := os.WriteFile(path, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, e := runCmd(context.Background(), nil, "watch", "add", "@alice")
+	if want := protocol.ExitCodes[protocol.CodeDamagedFile]; code != want || !strings.Contains(e, path) || strings.Contains(e, "free space") {
+		t.Errorf("watch add on a damaged list: exit %d (want %d) %s", code, want, e)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(bad) {
+		t.Errorf("watch.json was written over: %q", got)
+	}
+}

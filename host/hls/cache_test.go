@@ -52,3 +52,31 @@ func TestDownloadRefetchesDamagedCachedChunks(t *testing.T) {
 		t.Errorf("resumed %d chunks, want the 6 undamaged ones", first.Resumed)
 	}
 }
+
+// Stored trusts a chunk only when it is recorded and on disk at its
+// recorded length, as a resume does.
+func TestStoredTellsRecordedCompleteChunks(t *testing.T) {
+	dir := t.TempDir()
+	c, err := openCache(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	for name, data := range map[string]string{"a": "1234", "b": "12", "c": "123"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range []struct {
+		name string
+		n    int64
+	}{{"a", 4}, {"b", 3}, {"gone", 5}} { // b is cut short; c is not recorded
+		if err := c.record(r.name, r.n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := fmt.Sprint(Stored(dir, []string{"a", "b", "c", "gone", "none"}))
+	if want := "[true false false false false]"; got != want {
+		t.Errorf("Stored = %s, want %s", got, want)
+	}
+}

@@ -51,7 +51,9 @@ func (a *arrivals) finish(err error) {
 }
 
 // stop ends the list at the first chunk not on disk: a stopped live
-// recording keeps what it has, in order and without gaps.
+// recording keeps what it has, in order and without gaps. The end is known
+// once the download has returned (finish), after the chunks it stored but
+// did not hand in have arrived too.
 func (a *arrivals) stop() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -68,7 +70,9 @@ func (a *arrivals) wait(ctx context.Context, i int) error {
 		case i < len(a.have) && a.have[i]:
 			a.mu.Unlock()
 			return nil
-		case a.stopped:
+		case a.stopped && a.done:
+			// Only once the download has returned: every chunk it
+			// stored has been counted by then (fetchAndMerge).
 			a.mu.Unlock()
 			if i == 0 {
 				return protocol.NewError(protocol.CodeCancelled, nil)

@@ -242,6 +242,16 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 				}
 			},
 		})
+		if err != nil && stopped.Load() {
+			// Stopped: a chunk stored and recorded in the cache just
+			// before the stop may not have been handed in. It is on
+			// disk all the same, and the recording keeps it.
+			for i, ok := range hls.Stored(dir, chunkNames(q)) {
+				if ok {
+					arr.arrive(i)
+				}
+			}
+		}
 		if err == nil {
 			n := q.Len()
 			fetched.Store(true)
@@ -268,11 +278,11 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 			case <-stop:
 				// Stop recording: keep the chunks on disk, in order up
 				// to the first missing one, and finish the file.
-				r.log.Info().Int("chunks", q.Len()).Msg("recording stopped")
 				stopped.Store(true)
 				arr.stop()
 				stopFollow()
 				stopDownload()
+				r.log.Info().Int("chunks", q.Len()).Msg("recording stopped")
 			case <-followed:
 				r.m.setLive(r.entry, false) // the list is complete: Cancel cancels again
 			case <-ctx.Done():
@@ -344,6 +354,15 @@ func (r *runner) fetchAndMerge(ctx context.Context, opt protocol.Options, sp *xa
 		r.log.Warn().Err(err).Msg("could not remove the cache")
 	}
 	return done, nil
+}
+
+// chunkNames lists the cache names of the chunks in q.
+func chunkNames(q *hls.Queue) []string {
+	names := make([]string, q.Len())
+	for i := range names {
+		names[i] = q.At(i).Name
+	}
+	return names
 }
 
 // output makes sure the output folder exists and names the file.

@@ -695,6 +695,9 @@ func TestSettingsSetKeepsADamagedFile(t *testing.T) {
 	if r["ok"] == true || !strings.Contains(msg, path) || !strings.Contains(msg, "damaged") || strings.Contains(msg, "free space") {
 		t.Errorf("settings.set over a damaged file: %v", r)
 	}
+	if e["code"] != string(protocol.CodeDamagedFile) {
+		t.Errorf("settings.set over a damaged file answers code %v, want %s", e["code"], protocol.CodeDamagedFile)
+	}
 	h.finish()
 	if got, _ := os.ReadFile(path); string(got) != string(bad) {
 		t.Errorf("settings.json was written over: %q", got)

@@ -79,13 +79,13 @@ func (e *DamagedError) Error() string {
 func (e *DamagedError) Unwrap() error { return e.Err }
 
 // ReadError is the protocol error for a file of the settings folder that
-// could not be read: a damaged one says so in its own words (not the
-// default "could not write" of CodeDisk, which would send the user
+// could not be read: a damaged one is CodeDamagedFile, in words that name
+// the file (not CodeDisk, whose "could not write" would send the user
 // looking for free space).
 func ReadError(err error) *protocol.Error {
 	var d *DamagedError
 	if errors.As(err, &d) {
-		return protocol.Errorf(protocol.CodeDisk, "%w", err)
+		return protocol.Errorf(protocol.CodeDamagedFile, "%w", err)
 	}
 	return protocol.NewError(protocol.CodeDisk, err)
 }

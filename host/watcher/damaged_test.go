@@ -36,6 +36,9 @@ func TestAddKeepsADamagedListAndSaysSo(t *testing.T) {
 			!strings.Contains(msg, "fix it") || strings.Contains(msg, "free space") {
 			t.Errorf("%s: watch add on a damaged file: %v", c.file, err)
 		}
+		if code := protocol.CodeOf(err); code != protocol.CodeDamagedFile {
+			t.Errorf("%s: watch add on a damaged file answers %s, want %s", c.file, code, protocol.CodeDamagedFile)
+		}
 		if got, _ := os.ReadFile(path); string(got) != string(bad) {
 			t.Errorf("%s was written over: %q", c.file, got)
 		}

@@ -211,6 +211,10 @@ describe('Chromium with the host installed', () => {
       assert.equal(await popup.evaluate(`document.getElementById('video-option').hidden`), false, 'the video option is offered');
       await popup.screenshot(shot('video-space'));
       await popup.evaluate(`document.getElementById('keep-video').click()`);
+      // This host has ffmpeg: keeping the picture raises no missing-ffmpeg
+      // banner (ffmpegWarning, unit-tested with a host without it).
+      assert.equal(await popup.evaluate(`document.getElementById('host-banner').hidden`), true,
+        `banner: ${await popup.evaluate(`document.getElementById('host-banner').textContent`)}`);
       await popup.evaluate(`document.getElementById('download').click()`);
       const j = await waitUntil(async () => (await jobs()).find((/** @type {any} */ x) => x.space_id === id && ['done', 'failed'].includes(x.stage)), 'the video job', 90000);
       assert.equal(j.stage, 'done', `the job failed: ${j.message}\n${hostLog(home)}`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MESSAGES, EXT, protocolCodes } from './helpers.mjs';
+import { MESSAGES, EXT, protocolCodes, examples } from './helpers.mjs';
 import { describeError, codeForDisconnect, HOST_CODES, EXT_CODES, INSTALL_COMMAND, toWire, CodedError } from '../../lib/errors.js';
 import { t } from '../../lib/i18n.js';
 
@@ -40,6 +40,19 @@ test('ffmpeg_missing says, as the host does, that ffmpeg is needed for MP3 and f
     assert.match(m, /picture/);
     assert.doesNotMatch(m, /only for mp3/i);
   }
+});
+
+test('a damaged settings file is damaged_file, in words that name the file, not a full disk', () => {
+  const reply = examples().find((e) => e.name === 'watch.add.damaged.reply.json')?.data;
+  assert.ok(reply, 'protocol/testdata has watch.add.damaged.reply.json');
+  const view = describeError(reply.error.code, reply.error.message);
+  assert.equal(view.code, 'damaged_file');
+  assert.match(view.message, /watch\.json is damaged/, 'the host names the file');
+  assert.doesNotMatch(view.message, /free space|Could not write/);
+  assert.doesNotMatch(view.title, /write/);
+  const own = describeError('damaged_file');
+  assert.match(own.message, /damaged/);
+  assert.doesNotMatch(own.message, /free space/);
 });
 
 test('disconnect messages from both browsers', () => {

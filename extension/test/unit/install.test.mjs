@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import './helpers.mjs';
-import { installStep, versionAdvice, goArch, parseVersion } from '../../lib/install.js';
+import { installStep, versionAdvice, goArch, parseVersion, ffmpegWarning } from '../../lib/install.js';
 import { PROTOCOL_VERSION } from '../../lib/messages.js';
 
 test('the install step names the release file for each OS and architecture', () => {
@@ -31,4 +31,15 @@ test('a version mismatch says which side to update', () => {
   assert.equal(versionAdvice({ version: '9.0.0', protocol: P - 1 }, '0.1.0')?.update, 'host');
   assert.equal(versionAdvice(null, '0.1.0'), null);
   assert.deepEqual(parseVersion('v1.2.3-rc1'), [1, 2, 3]);
+});
+
+test('the missing-ffmpeg warning shows for mp3 and for a kept picture, not for m4a audio', () => {
+  const none = { ffmpeg: false };
+  assert.equal(ffmpegWarning(none, 'm4a', false), false, 'm4a audio is merged in Go');
+  assert.equal(ffmpegWarning(none, 'mp3', false), true);
+  assert.equal(ffmpegWarning(none, 'm4a', true), true, 'the picture (mp4) needs ffmpeg');
+  assert.equal(ffmpegWarning(none, 'mp3', true), true);
+  assert.equal(ffmpegWarning({ ffmpeg: true }, 'mp3', true), false, 'the host has ffmpeg');
+  assert.equal(ffmpegWarning({}, 'mp3', true), false, 'a host that does not say');
+  assert.equal(ffmpegWarning(null, 'mp3', true), false);
 });
