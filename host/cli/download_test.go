@@ -104,12 +104,7 @@ func TestDownloadDumpJSON(t *testing.T) {
 // A batch downloads each Space once, goes on past a failure, ends with one
 // summary line, and exits with the worst code met.
 func TestDownloadBatch(t *testing.T) {
-	serviceTestEnv(t)
-	x := startFake(t)
-	useFakeSession(t, x)
-	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
-	t.Setenv("SPACEKEEP_FFMPEG", "")
-	t.Setenv("SPACEKEEP_LIBRARY", filepath.Join(t.TempDir(), "library.db"))
+	fakeDownloads(t)
 	out := t.TempDir()
 	// Kept before: the batch skips it, saying so, and prints its path.
 	if code, _, errs := runCmd(context.Background(), nil, "download", "-q", "-o", out, fakex.DemoID); code != 0 {

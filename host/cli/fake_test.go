@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/spacekeep/spacekeep/host/fakex"
@@ -32,4 +33,17 @@ func useFakeSession(t *testing.T, x *fakex.Server) {
 	auth, ct0 := x.Session()
 	t.Setenv("SPACEKEEP_AUTH_TOKEN", auth)
 	t.Setenv("SPACEKEEP_CT0", ct0)
+}
+
+// fakeDownloads sets a test up for downloads from a fake x.com of its own:
+// the service's environment, the fake's session, and a cache and library of
+// the test's own, with no ffmpeg (an m4a needs none).
+func fakeDownloads(t *testing.T) {
+	t.Helper()
+	serviceTestEnv(t)
+	x := startFake(t)
+	useFakeSession(t, x)
+	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
+	t.Setenv("SPACEKEEP_FFMPEG", "")
+	t.Setenv("SPACEKEEP_LIBRARY", filepath.Join(t.TempDir(), "library.db"))
 }

@@ -110,12 +110,7 @@ func TestExternalTextIsCleaned(t *testing.T) {
 // Log lines reach stderr only with -v (or $SPACEKEEP_LOG); without, the
 // terminal gets words.
 func TestLogLinesOnlyWithVerbose(t *testing.T) {
-	serviceTestEnv(t)
-	x := startFake(t)
-	useFakeSession(t, x)
-	t.Setenv("SPACEKEEP_CACHE_DIR", t.TempDir())
-	t.Setenv("SPACEKEEP_FFMPEG", "")
-	t.Setenv("SPACEKEEP_LIBRARY", filepath.Join(t.TempDir(), "library.db"))
+	fakeDownloads(t)
 	logLine := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d (INF|WRN|DBG)`)
 	for _, verbose := range []bool{false, true} {
 		args := []string{"download", "-o", t.TempDir(), "1OyKAWgagpqJb"}
