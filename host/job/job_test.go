@@ -89,6 +89,27 @@ func (e *env) checkSecrets(extra ...string) {
 	}
 }
 
+// endAndCheck ends the live Space and waits for job id: it must finish
+// with a file of every chunk the Space had (at least min), once each, in order.
+func (e *env) endAndCheck(id, space string, min int) protocol.Event {
+	e.t.Helper()
+	if err := e.x.EndSpace(space); err != nil {
+		e.t.Fatal(err)
+	}
+	ev, err := e.m.Wait(e.t.Context(), id)
+	if err != nil || ev.Type != protocol.TypeJobDone {
+		e.t.Fatalf("the recording ended with %+v %v", ev, err)
+	}
+	n := chunksOf(e.t, e.x, space)
+	if n < min || ev.ChunksDone != n {
+		e.t.Errorf("recorded %d chunks, the Space has %d (at least %d)", ev.ChunksDone, n, min)
+	}
+	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
+		e.t.Fatalf("the recording is not every chunk from the first, once, in order: %v", err)
+	}
+	return ev
+}
+
 func chunksOf(t *testing.T, x *fakex.Server, id string) int {
 	spec, ok := x.Space(id)
 	if !ok {
@@ -400,22 +421,9 @@ func (e *env) startLive(min int) (string, func() []protocol.Event) {
 func TestRecordLiveSpaceUntilItEnds(t *testing.T) {
 	e := liveEnv(t)
 	id, events := e.startLive(12)
-	if err := e.x.EndSpace(fakex.LiveID); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := e.m.Wait(t.Context(), id)
-	if err != nil || ev.Type != protocol.TypeJobDone {
-		t.Fatalf("the recording ended with %+v %v", ev, err)
-	}
-	n := chunksOf(t, e.x, fakex.LiveID)
-	if n < 12 || ev.ChunksDone != n {
-		t.Errorf("recorded %d chunks, the Space has %d", ev.ChunksDone, n)
-	}
+	ev := e.endAndCheck(id, fakex.LiveID, 12)
 	if ev.Space == nil || ev.Space.State != "Ended" {
 		t.Errorf("the finished recording's Space is %+v, want the Ended state X reports now", ev.Space)
-	}
-	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
-		t.Fatalf("the recording is not every chunk once, in order: %v", err)
 	}
 	polls := 0
 	for _, r := range e.x.Requests() {
@@ -551,20 +559,7 @@ func TestRecordScheduledSpaceWhenItStarts(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := e.x.EndSpace(fakex.NotStartedID); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := e.m.Wait(t.Context(), id)
-	if err != nil || ev.Type != protocol.TypeJobDone {
-		t.Fatalf("the recording ended with %+v %v", ev, err)
-	}
-	n := chunksOf(t, e.x, fakex.NotStartedID)
-	if n < 8 || ev.ChunksDone != n {
-		t.Errorf("recorded %d chunks, the Space has %d", ev.ChunksDone, n)
-	}
-	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
-		t.Fatalf("the recording is not every chunk once, in order: %v", err)
-	}
+	e.endAndCheck(id, fakex.NotStartedID, 8)
 	var stages []string
 	for _, ev := range events() {
 		if len(stages) == 0 || stages[len(stages)-1] != ev.Stage {

@@ -160,20 +160,7 @@ func TestLiveVideoSpaceIsRecordedFromItsStart(t *testing.T) {
 	e := newEnv(t, fakex.Options{}, fakex.SpaceSpec{ID: fakex.LiveID, Title: "On air with a camera", State: fakex.StateRunning,
 		PlaylistShape: fakex.ShapeVideoMaster, Chunks: 4, LiveInterval: 30 * time.Millisecond, HostName: "H", HostHandle: "h"})
 	id, _ := e.startLive(10)
-	if err := e.x.EndSpace(fakex.LiveID); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := e.m.Wait(t.Context(), id)
-	if err != nil || ev.Type != protocol.TypeJobDone {
-		t.Fatalf("the recording ended with %+v %v", ev, err)
-	}
-	n := chunksOf(t, e.x, fakex.LiveID)
-	if n < 10 || ev.ChunksDone != n {
-		t.Errorf("recorded %d chunks, the Space has %d", ev.ChunksDone, n)
-	}
-	if err := testaudio.Verify(context.Background(), "ffmpeg", ev.Path, n); err != nil {
-		t.Fatalf("the recording is not every chunk from the first, in order: %v", err)
-	}
+	e.endAndCheck(id, fakex.LiveID, 10)
 }
 
 // space.info says which Spaces have a picture, for the popup's camera mark.
